@@ -1,0 +1,15 @@
+from django.conf import settings
+
+from .permissions import user_roles, uses_admin
+from .selectors import nav_links_for
+
+
+def civicskills(request):
+    """Site name and the signed-in person's roles, for the header and navigation."""
+    user = getattr(request, "user", None)
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "user_roles": user_roles(user) if user is not None else frozenset(),
+        "user_uses_admin": uses_admin(user) if user is not None else False,
+        "nav_links": nav_links_for(user) if user is not None else [],
+    }

@@ -1,0 +1,116 @@
+"""The permission helper every view uses.
+
+Two layers: ``has_role`` for coarse access (which pages a person may open at all), and the
+``can_*`` / ``*_scope`` functions for object-level questions. Views call these and answer 403
+(signed in, not allowed) or redirect to sign-in (anonymous); they never decide on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from .roles import ADMIN_ROLES, Role
+
+
+def user_roles(user) -> frozenset[Role]:
+    """The roles a user holds, computed once per request and cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_civicskills_roles", None)
+    if cached is not None:
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
+    roles = {Role.LEARNER}
+    roles.update(role for role in Role if role.value in names)
+    if user.is_superuser:
+        roles.add(Role.SITE_ADMIN)
+    result = frozenset(roles)
+    user._civicskills_roles = result
+    return result
+
+
+def has_role(user, *roles: Role) -> bool:
+    """True when the user holds any of ``roles``. Site admins hold every role."""
+    held = user_roles(user)
+    return Role.SITE_ADMIN in held or any(role in held for role in roles)
+
+
+def uses_admin(user) -> bool:
+    return bool(user_roles(user) & ADMIN_ROLES)
+
+
+def role_required(*roles: Role) -> Callable:
+    """View decorator: anonymous → sign-in, signed in without the role → 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if roles and not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def department_descendant_ids(department_ids: Iterable[int]) -> set[int]:
+    """The given departments and every department below them (one query; the tree is small)."""
+    from .models import Department
+
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    result: set[int] = set()
+    stack = list(department_ids)
+    while stack:
+        pk = stack.pop()
+        if pk in result:
+            continue
+        result.add(pk)
+        stack.extend(children.get(pk, ()))
+    return result
+
+
+def hr_department_scope(user) -> set[int] | None:
+    """Department ids an HR admin may see: ``None`` means all, an empty set means none."""
+    if not has_role(user, Role.HR_ADMIN):
+        return set()
+    if Role.SITE_ADMIN in user_roles(user):
+        return None
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return set()
+    if profile.hr_all_departments:
+        return None
+    return department_descendant_ids(profile.hr_departments.values_list("pk", flat=True))
+
+
+def require_hr_department(user, department_id: int | None) -> None:
+    """Raise PermissionDenied unless an HR admin's scope covers the department."""
+    scope = hr_department_scope(user)
+    if scope is None:
+        return
+    if department_id is None or department_id not in scope:
+        raise PermissionDenied
+
+
+def can_view_staff_member(viewer, profile) -> bool:
+    """May ``viewer`` see the training record of ``profile``? Self, line manager, HR in scope."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    if profile.user_id == viewer.pk:
+        return True
+    viewer_profile = getattr(viewer, "profile", None)
+    if viewer_profile is not None and profile.manager_id == viewer_profile.pk:
+        return True
+    scope = hr_department_scope(viewer)
+    if scope is None:
+        return True
+    return profile.department_id in scope

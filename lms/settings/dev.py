@@ -1,0 +1,6 @@
+"""The embedded default: SQLite, eager Celery, console email. Never for production."""
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DJANGO_DEBUG", True)

@@ -1,0 +1,86 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from lms.roles import Role
+from tests.factories import DEFAULT_PASSWORD, make_staff
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a
+# thread with a running loop unless told that this is deliberate (tests only).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def password() -> str:
+    return DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def learner(db):
+    return make_staff(user__username="learner1").user
+
+
+@pytest.fixture
+def other_learner(db):
+    return make_staff(user__username="learner2").user
+
+
+@pytest.fixture
+def hr_admin(db):
+    profile = make_staff(Role.HR_ADMIN, user__username="hr1", hr_all_departments=True)
+    return profile.user
+
+
+@pytest.fixture
+def site_admin(db):
+    profile = make_staff(Role.SITE_ADMIN, user__username="admin1")
+    profile.user.is_superuser = True
+    profile.user.is_staff = True
+    profile.user.save()
+    return profile.user
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client
+
+
+@pytest.fixture
+def real_celery(transactional_db, settings):
+    """Tasks go through the real Redis broker to a real worker process for this test.
+
+    Worker tests share one xdist group (see the ``services`` marker) so two workers never
+    consume each other's tasks.
+    """
+    from lms.celery import app
+    from tests.celery_worker import celery_worker
+    from tests.services import require_postgres, require_redis
+
+    url = require_redis()
+    require_postgres()
+    previous = dict(app.conf)
+    app.conf.update(
+        task_always_eager=False,
+        broker_url=url,
+        result_backend=url,
+    )
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        with celery_worker(url) as (process, node):
+            yield app, process, node
+    finally:
+        app.conf.update(
+            task_always_eager=previous["task_always_eager"],
+            broker_url=previous["broker_url"],
+            result_backend=previous["result_backend"],
+        )
