@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -14,16 +15,23 @@ from .roles import ROLE_PERMISSIONS, Role
 
 User = get_user_model()
 
+ROLE_PERMISSION_MODULES = ["courses.roles", "assessments.roles", "champions.roles"]
+
 
 def roles_sync() -> None:
     """Create one group per role and grant it exactly the permissions in ``ROLE_PERMISSIONS``.
 
-    Idempotent; runs after every ``migrate`` so new permissions reach their roles.
+    Idempotent; runs after every ``migrate`` so new permissions reach their roles. Each app
+    lists its own grants in ``<app>/roles.py``.
     """
+    merged: dict[Role, list[str]] = {role: list(ROLE_PERMISSIONS.get(role, [])) for role in Role}
+    for module_name in ROLE_PERMISSION_MODULES:
+        for role, perms in importlib.import_module(module_name).ROLE_PERMISSIONS.items():
+            merged[role].extend(perms)
     for role in Role:
         group, _created = Group.objects.get_or_create(name=role.value)
         wanted = []
-        for dotted in ROLE_PERMISSIONS.get(role, []):
+        for dotted in merged[role]:
             app_label, codename = dotted.split(".", 1)
             perm = Permission.objects.filter(
                 content_type__app_label=app_label, codename=codename

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -307,6 +308,30 @@ LOGGING = {
 # Published in the README on purpose: seed_demo refuses to run under production settings.
 CIVICSKILLS_DEMO_PASSWORD = "civicskills-demo"  # noqa: S105
 
+# Times are in TIME_ZONE. Every task named here must exist (tests/lms/test_beat.py checks).
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "lms.tasks.outbox_flush", "schedule": 60.0},
+    "reminders-daily": {"task": "lms.tasks.reminders_daily", "schedule": crontab(hour=7, minute=0)},
+    "manager-digest": {"task": "lms.tasks.manager_digest", "schedule": crontab(hour=7, minute=30)},
+    "recertification-sweep": {
+        "task": "lms.tasks.recertification_sweep",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "certificates-catch-up": {
+        "task": "assessments.tasks.certificates_catch_up",
+        "schedule": crontab(minute="*/10"),
+    },
+    "readiness-snapshot": {
+        "task": "champions.tasks.readiness_snapshot_daily",
+        "schedule": crontab(hour=1, minute=0),
+    },
 }
+
+# Extra rules a course must meet to complete, and tasks queued when one completes. Each app
+# adds its own here; courses never imports them directly.
+COURSE_COMPLETION_REQUIREMENTS: list[str] = [
+    "assessments.completion.course_quiz_requirement",
+]
+COURSE_COMPLETED_TASKS: list[str] = [
+    "assessments.tasks.certificate_issue_for_completion",
+]

@@ -1,0 +1,251 @@
+"""Write-side operations of courses: enrolment, lesson progress and course completion.
+
+Other apps call these; none writes courses' models directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lms.outbox import outbox_enqueue
+
+from .models import (
+    CourseCompletion,
+    CoursePage,
+    Enrolment,
+    EnrolmentSource,
+    LessonPage,
+    LessonProgress,
+)
+
+BULK_BATCH = 2000
+
+
+@transaction.atomic
+def enrolment_create(*, user, course: CoursePage, source: str = EnrolmentSource.SELF) -> Enrolment:
+    """Enrol a person on a course (idempotent: an existing enrolment is returned as it is).
+
+    Self-enrolment is refused on courses that do not allow it, unless the person was assigned
+    the course (then an enrolment already exists).
+    """
+    existing = Enrolment.objects.filter(user=user, course=course).first()
+    if existing is not None:
+        return existing
+    if source == EnrolmentSource.SELF and not course.allow_self_enrol:
+        raise ValidationError(
+            _("This course is by assignment only. Ask your manager or HR if you need it.")
+        )
+    enrolment, _created = Enrolment.objects.get_or_create(
+        user=user, course=course, defaults={"source": source}
+    )
+    return enrolment
+
+
+def enrolments_ensure_bulk(
+    *, pairs: Iterable[tuple[int, int]], source: str = EnrolmentSource.ASSIGNMENT
+) -> dict[tuple[int, int], Enrolment]:
+    """Make sure each (user_id, course_id) has an enrolment; returns them all, keyed by pair.
+
+    One INSERT … ON CONFLICT DO NOTHING and one SELECT per batch, whatever the number of
+    people: this is what assigning a curriculum to 10,000 staff runs on.
+    """
+    pairs = list(dict.fromkeys(pairs))
+    result: dict[tuple[int, int], Enrolment] = {}
+    for start in range(0, len(pairs), BULK_BATCH):
+        batch = pairs[start : start + BULK_BATCH]
+        Enrolment.objects.bulk_create(
+            [Enrolment(user_id=u, course_id=c, source=source) for u, c in batch],
+            ignore_conflicts=True,
+            batch_size=BULK_BATCH,
+        )
+        wanted = set(batch)
+        user_ids = {u for u, _c in batch}
+        course_ids = {c for _u, c in batch}
+        for enrolment in Enrolment.objects.filter(user_id__in=user_ids, course_id__in=course_ids):
+            key = (enrolment.user_id, enrolment.course_id)
+            if key in wanted:
+                result[key] = enrolment
+    return result
+
+
+@dataclass(frozen=True)
+class LessonCompletionResult:
+    enrolment: Enrolment
+    newly_completed_lesson: bool
+    course_completed_now: bool
+
+
+@transaction.atomic
+def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletionResult:
+    """Record that a person finished a lesson; completes the course when its rules are met.
+
+    Safe against double submits and back-button replays: the enrolment row is locked, the
+    progress row is unique per (enrolment, lesson, cycle), and completion happens once.
+    """
+    course = lesson.get_parent().specific
+    enrolment = enrolment_create(user=user, course=course, source=EnrolmentSource.SELF)
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    now = timezone.now()
+    _progress, created = LessonProgress.objects.get_or_create(
+        enrolment=enrolment, lesson=lesson, cycle=enrolment.cycle, defaults={"completed_at": now}
+    )
+    fields = ["last_lesson", "last_activity_at"]
+    enrolment.last_lesson = lesson
+    enrolment.last_activity_at = now
+    if enrolment.started_at is None:
+        enrolment.started_at = now
+        fields.append("started_at")
+    if created:
+        enrolment.lessons_completed = _live_lessons_done(enrolment)
+        fields.append("lessons_completed")
+    enrolment.save(update_fields=fields)
+    completed_now = enrolment_check_completion(enrolment=enrolment) is not None and created
+    return LessonCompletionResult(enrolment, created, completed_now)
+
+
+@transaction.atomic
+def lesson_visit(*, user, lesson: LessonPage) -> Enrolment | None:
+    """Remember where a person is, so they can resume there. No enrolment, nothing recorded."""
+    course_id = lesson.get_parent().id
+    enrolment = Enrolment.objects.filter(user=user, course_id=course_id).first()
+    if enrolment is None:
+        return None
+    now = timezone.now()
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        last_lesson=lesson, last_activity_at=now, started_at=enrolment.started_at or now
+    )
+    return enrolment
+
+
+def _live_lessons_done(enrolment: Enrolment) -> int:
+    live_ids = LessonPage.objects.child_of(enrolment.course).live().values("pk")
+    return LessonProgress.objects.filter(
+        enrolment=enrolment, cycle=enrolment.cycle, lesson_id__in=live_ids
+    ).count()
+
+
+def completion_requirements() -> list:
+    """Extra completion rules other apps add (e.g. "the course quiz is passed"), from settings.
+
+    Each is a callable ``(enrolment) -> str | None`` returning the reason the course is not
+    complete yet, or None when its rule is met.
+    """
+    result = []
+    for dotted in getattr(settings, "COURSE_COMPLETION_REQUIREMENTS", []):
+        module_name, attr = dotted.rsplit(".", 1)
+        result.append(getattr(importlib.import_module(module_name), attr))
+    return result
+
+
+def enrolment_missing_requirements(*, enrolment: Enrolment) -> list[str]:
+    """Why this enrolment is not complete yet, in words; empty when every rule is met."""
+    reasons = []
+    course = enrolment.course
+    if course.lesson_count and enrolment.lessons_completed < course.lesson_count:
+        remaining = course.lesson_count - enrolment.lessons_completed
+        reasons.append(_("%(count)d lesson(s) still to finish.") % {"count": remaining})
+    for requirement in completion_requirements():
+        reason = requirement(enrolment)
+        if reason:
+            reasons.append(str(reason))
+    return reasons
+
+
+@transaction.atomic
+def enrolment_check_completion(*, enrolment: Enrolment) -> CourseCompletion | None:
+    """Complete the course if its rules are met, exactly once per cycle.
+
+    Returns the completion (new or existing) or None when the course is not complete. The
+    completion is recorded with a timestamp; calling again changes nothing. Work that follows a
+    completion (certificates, …) is queued through the outbox after commit.
+    """
+    enrolment = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
+    if enrolment.completed_at is not None:
+        return CourseCompletion.objects.filter(enrolment=enrolment, cycle=enrolment.cycle).first()
+    if enrolment_missing_requirements(enrolment=enrolment):
+        return None
+    now = timezone.now()
+    enrolment.completed_at = now
+    enrolment.save(update_fields=["completed_at"])
+    completion, created = CourseCompletion.objects.get_or_create(
+        enrolment=enrolment,
+        cycle=enrolment.cycle,
+        defaults={
+            "user_id": enrolment.user_id,
+            "course_id": enrolment.course_id,
+            "completed_at": now,
+            "expires_at": _expiry_for(enrolment, now),
+        },
+    )
+    if created:
+        for task_name in getattr(settings, "COURSE_COMPLETED_TASKS", []):
+            outbox_enqueue(
+                task_name,
+                dedupe_key=f"{task_name}:{completion.pk}",
+                completion_id=completion.pk,
+            )
+    return completion
+
+
+def _expiry_for(enrolment: Enrolment, completed_at: dt.datetime) -> dt.datetime | None:
+    """The shortest recertification interval among the person's active assignments."""
+    from lms.models import Assignment, AssignmentStatus
+
+    months = (
+        Assignment.objects.filter(
+            user_id=enrolment.user_id,
+            course_id=enrolment.course_id,
+            status=AssignmentStatus.ACTIVE,
+            rule__recertify_months__isnull=False,
+        )
+        .order_by("rule__recertify_months")
+        .values_list("rule__recertify_months", flat=True)
+        .first()
+    )
+    if not months:
+        return None
+    return add_months(completed_at, months)
+
+
+def add_months(value: dt.datetime, months: int) -> dt.datetime:
+    """Same day ``months`` later, clamped to the month's last day (Jan 31 + 1 → Feb 28)."""
+    import calendar
+
+    month_index = value.month - 1 + months
+    year, month = value.year + month_index // 12, month_index % 12 + 1
+    day = min(value.day, calendar.monthrange(year, month)[1])
+    return value.replace(year=year, month=month, day=day)
+
+
+@transaction.atomic
+def enrolment_start_new_cycle(*, enrolment: Enrolment) -> Enrolment:
+    """Recertification: the person takes the course again. Past cycles stay on record."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.completed_at is None:
+        return enrolment  # the current cycle is still open
+    enrolment.cycle += 1
+    enrolment.completed_at = None
+    enrolment.lessons_completed = 0
+    enrolment.started_at = None
+    enrolment.last_lesson = None
+    enrolment.save(
+        update_fields=["cycle", "completed_at", "lessons_completed", "started_at", "last_lesson"]
+    )
+    return enrolment
+
+
+def course_refresh_lesson_count(*, course: CoursePage) -> int:
+    """Recount a course's live lessons (called when lessons are published, moved or deleted)."""
+    count = LessonPage.objects.child_of(course).live().count()
+    CoursePage.objects.filter(pk=course.pk).update(lesson_count=count)
+    course.lesson_count = count
+    return count
