@@ -335,3 +335,9 @@ COURSE_COMPLETION_REQUIREMENTS: list[str] = [
 COURSE_COMPLETED_TASKS: list[str] = [
     "assessments.tasks.certificate_issue_for_completion",
 ]
+
+# Extra panels on /my-learning/: dotted callables ``(request) -> dict(template=, context=) | None``.
+MY_LEARNING_PANELS: list[str] = [
+    "assessments.panels.recommendations_panel",
+    "assessments.panels.certificates_panel",
+]
