@@ -56,7 +56,7 @@ def learner_client(client, learner):
 
 
 @pytest.fixture
-def real_celery(transactional_db, settings):
+def real_celery(transactional_db, django_db_serialized_rollback, settings):
     """Tasks go through the real Redis broker to a real worker process for this test.
 
     Worker tests share one xdist group (see the ``services`` marker) so two workers never
