@@ -37,7 +37,10 @@ def _send(message: OutboxMessage) -> None:
     from lms.celery import app
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        # Embedded mode: run the task in-process, like .delay() would in eager mode.
+        # Embedded mode: run the task in-process, like .delay() would in eager mode. Task
+        # modules are imported lazily by Celery, so make sure they are loaded first.
+        if message.task_name not in app.tasks:
+            app.loader.import_default_modules()
         app.tasks[message.task_name].apply(kwargs=message.kwargs, throw=True)
     else:
         app.send_task(message.task_name, kwargs=message.kwargs)

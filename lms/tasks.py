@@ -5,7 +5,7 @@ from celery import shared_task
 from .outbox import outbox_deliver
 
 
-@shared_task(name="lms.tasks.outbox_flush", ignore_result=True)
+@shared_task(name="lms.tasks.outbox_flush")
 def outbox_flush() -> int:
     """Deliver outbox messages that could not be sent when they were written."""
     return outbox_deliver()

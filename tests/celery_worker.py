@@ -39,6 +39,7 @@ def celery_worker(redis_url: str, *, concurrency: int = 1, extra_env: dict | Non
         "DATABASE_URL": database_url_for_worker(),
         "REDIS_URL": redis_url,
         "CELERY_RESULT_BACKEND": redis_url,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
         **(extra_env or {}),
     }
     log = open(ROOT / ".pytest_cache" / f"celery-{node}.log", "w")  # noqa: SIM115

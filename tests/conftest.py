@@ -68,7 +68,8 @@ def real_celery(transactional_db, django_db_serialized_rollback, settings):
 
     url = require_redis()
     require_postgres()
-    previous = dict(app.conf)
+    keys = ("task_always_eager", "broker_url", "result_backend")
+    previous = {key: app.conf[key] for key in keys}
     app.conf.update(
         task_always_eager=False,
         broker_url=url,
@@ -79,8 +80,4 @@ def real_celery(transactional_db, django_db_serialized_rollback, settings):
         with celery_worker(url) as (process, node):
             yield app, process, node
     finally:
-        app.conf.update(
-            task_always_eager=previous["task_always_eager"],
-            broker_url=previous["broker_url"],
-            result_backend=previous["result_backend"],
-        )
+        app.conf.update(**previous)

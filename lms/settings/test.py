@@ -1,12 +1,14 @@
 """Test settings: the embedded mode, plus the real services when their URLs are set."""
 
 from .base import *  # noqa: F403
+from .base import env_bool
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Tests run tasks inline; the real-worker tests switch this off for themselves.
-CELERY_TASK_ALWAYS_EAGER = True
+# Tests run tasks inline; the real-worker tests switch this off for themselves and start
+# their worker process with CELERY_TASK_ALWAYS_EAGER=0.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 STORAGES = {  # noqa: F405
     **STORAGES,  # noqa: F405
