@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -42,7 +43,7 @@ def celery_worker(redis_url: str, *, concurrency: int = 1, extra_env: dict | Non
         "CELERY_TASK_ALWAYS_EAGER": "0",
         **(extra_env or {}),
     }
-    log = open(ROOT / ".pytest_cache" / f"celery-{node}.log", "w")  # noqa: SIM115
+    log = open(Path(tempfile.gettempdir()) / f"civicskills-celery-{node}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,

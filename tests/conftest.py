@@ -19,6 +19,26 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _base_content(request):
+    """Tests that commit (live server, real workers) flush every table afterwards, which also
+    removes what data migrations created; put the site's base content back for them."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "transactional_db" in request.fixturenames
+        or "live_server" in (request.fixturenames)
+        or bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from cms.services import site_ensure_default
+    from lms.services import roles_sync
+
+    site_ensure_default()
+    roles_sync()
+
+
 @pytest.fixture
 def password() -> str:
     return DEFAULT_PASSWORD
@@ -56,7 +76,7 @@ def learner_client(client, learner):
 
 
 @pytest.fixture
-def real_celery(transactional_db, django_db_serialized_rollback, settings):
+def real_celery(transactional_db, settings):
     """Tasks go through the real Redis broker to a real worker process for this test.
 
     Worker tests share one xdist group (see the ``services`` marker) so two workers never

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "lms.mfa.RequireMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -159,6 +160,9 @@ AUTHENTICATION_BACKENDS = [
     "lms.backends.EmailOrUsernameBackend",
 ]
 LOGIN_URL = "login"
+# Two-step sign-in (TOTP) for the admin roles. On in production; the embedded demo leaves it off
+# so the published demo sign-ins work without an authenticator app.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", False)
 LOGIN_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"

@@ -35,4 +35,6 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 
+MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
+
 HEALTHZ_CHECKS = ["database", "cache", "broker", "worker"]

@@ -40,7 +40,7 @@ def _chromium():
 
 
 @pytest.fixture
-def browser_page(_chromium, live_server, transactional_db, django_db_serialized_rollback):
+def browser_page(_chromium, live_server, transactional_db):
     context = _chromium.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}
     )
@@ -53,7 +53,7 @@ def browser_page(_chromium, live_server, transactional_db, django_db_serialized_
 
 
 @pytest.fixture
-def phone_page(_chromium, live_server, transactional_db, django_db_serialized_rollback):
+def phone_page(_chromium, live_server, transactional_db):
     """A page the size of a phone screen, for checking pages work on small devices."""
     context = _chromium.new_context(
         base_url=live_server.url,
