@@ -10,6 +10,7 @@ class LmsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_sync_roles_after_migrate)
+        from . import signals  # noqa: F401  (audit receivers)
 
 
 def _sync_roles_after_migrate(sender, **kwargs) -> None:

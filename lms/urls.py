@@ -6,10 +6,22 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import mfa, views
+from .ratelimit import ratelimit
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        ratelimit(scope="login", limit=30, window=60)(views.SignInView.as_view()),
+        name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        ratelimit(scope="password_reset", limit=5, window=900)(
+            auth_views.PasswordResetView.as_view()
+        ),
+        name="password_reset",
+    ),
     path("accounts/mfa/", mfa.mfa_verify, name="mfa_verify"),
     path("accounts/mfa/setup/", mfa.mfa_setup, name="mfa_setup"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

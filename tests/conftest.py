@@ -20,6 +20,14 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, so rate-limit counters never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _base_content(request):
     """Tests that commit (live server, real workers) flush every table afterwards, which also
     removes what data migrations created; put the site's base content back for them."""
