@@ -67,5 +67,5 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "wagtaildocs.choose_document",
         "lms.view_jobrole",
     ],
-    Role.SITE_ADMIN: ["wagtailadmin.access_admin"],
+    Role.SITE_ADMIN: ["wagtailadmin.access_admin", "lms.view_auditevent"],
 }

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "lms.mfa.RequireMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lms.dbbusy.DatabaseBusyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -141,7 +142,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     # Statements waiting on a lock give up after 5 s with a retryable error, never hang.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c lock_timeout=5000 -c statement_timeout=60000"
+        f"-c lock_timeout={env('DB_LOCK_TIMEOUT_MS', '5000')} -c statement_timeout=60000"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -346,4 +347,12 @@ COURSE_COMPLETED_TASKS: list[str] = [
 MY_LEARNING_PANELS: list[str] = [
     "assessments.panels.recommendations_panel",
     "assessments.panels.certificates_panel",
+]
+
+# Panels shown on a course page under the lessons, each a dotted path to a
+# callable ``(request, page) -> {"template": str, "context": dict} | None``.
+# They let other apps (the course quiz) appear on a course page without the
+# courses app importing them.
+COURSE_PAGE_PANELS: list[str] = [
+    "assessments.panels_quiz.course_quiz_panel",
 ]

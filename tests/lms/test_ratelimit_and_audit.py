@@ -17,6 +17,12 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _one_window(monkeypatch):
+    """Fixed windows: pin the clock so a test never straddles a window boundary."""
+    monkeypatch.setattr("lms.ratelimit.time.time", lambda: 1_800_000_000.0)
+
+
 def test_limit_counts_per_key():
     hits = [rate_limit_exceeded("t:a", limit=3, window=60) for _ in range(5)]
 
