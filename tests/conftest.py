@@ -45,6 +45,22 @@ def _base_content(request):
 
     site_ensure_default()
     roles_sync()
+    _restore_data_migrations()
+
+
+def _restore_data_migrations() -> None:
+    """Re-run the data migrations whose rows a flush removed (idempotent update_or_create)."""
+    import importlib
+
+    from django.apps import apps
+
+    for module_name, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module_name), function)(apps, None)
+
+
+DATA_MIGRATIONS = [
+    ("courses.migrations.0003_digcomp_framework", "load_digcomp"),
+]
 
 
 @pytest.fixture
