@@ -28,8 +28,42 @@ def database_url_for_worker() -> str:
     return f"sqlite:///{db['NAME']}"
 
 
+def _forget_connections(app) -> None:
+    """Drop the app's cached broker pools and result backend so new settings take effect."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    if hasattr(app._local, "backend"):
+        del app._local.backend
+
+
 @contextmanager
-def celery_worker(redis_url: str, *, concurrency: int = 1, extra_env: dict | None = None):
+def celery_app_using(broker_url: str, *, result_backend: str | None):
+    """Point this process's Celery app at ``broker_url`` (not eager) for the block."""
+    from lms.celery import app
+
+    keys = ("task_always_eager", "broker_url", "result_backend")
+    previous = {key: app.conf[key] for key in keys}
+    app.conf.update(
+        task_always_eager=False,
+        broker_url=broker_url,
+        result_backend=result_backend,
+    )
+    _forget_connections(app)
+    try:
+        yield app
+    finally:
+        app.conf.update(**previous)
+        _forget_connections(app)
+
+
+@contextmanager
+def celery_worker(
+    redis_url: str,
+    *,
+    concurrency: int = 1,
+    results: bool = True,
+    extra_env: dict | None = None,
+):
     """Run ``celery -A lms worker`` until the block ends; yields (process, node name)."""
     from lms.celery import app
 
@@ -39,7 +73,7 @@ def celery_worker(redis_url: str, *, concurrency: int = 1, extra_env: dict | Non
         "DJANGO_SETTINGS_MODULE": "lms.settings.test",
         "DATABASE_URL": database_url_for_worker(),
         "REDIS_URL": redis_url,
-        "CELERY_RESULT_BACKEND": redis_url,
+        "CELERY_RESULT_BACKEND": redis_url if results else "",
         "CELERY_TASK_ALWAYS_EAGER": "0",
         **(extra_env or {}),
     }

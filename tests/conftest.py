@@ -106,22 +106,11 @@ def real_celery(transactional_db, settings):
     Worker tests share one xdist group (see the ``services`` marker) so two workers never
     consume each other's tasks.
     """
-    from lms.celery import app
-    from tests.celery_worker import celery_worker
+    from tests.celery_worker import celery_app_using, celery_worker
     from tests.services import require_postgres, require_redis
 
     url = require_redis()
     require_postgres()
-    keys = ("task_always_eager", "broker_url", "result_backend")
-    previous = {key: app.conf[key] for key in keys}
-    app.conf.update(
-        task_always_eager=False,
-        broker_url=url,
-        result_backend=url,
-    )
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    try:
-        with celery_worker(url) as (process, node):
-            yield app, process, node
-    finally:
-        app.conf.update(**previous)
+    with celery_app_using(url, result_backend=url) as app, celery_worker(url) as (process, node):
+        yield app, process, node

@@ -234,7 +234,8 @@ CACHE_URL = env("CACHE_URL")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Degrades to "no cache" while Redis is down (pages keep working): lms/cache.py
+            "BACKEND": "lms.cache.FailSafeRedisCache",
             "LOCATION": CACHE_URL,
             "TIMEOUT": 300,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -245,7 +246,10 @@ else:
 
 # Celery
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL)
+# No result backend unless asked for: nothing in the app waits for a task's return value, and a
+# Redis result backend that loses its connection during an outage refuses to reconnect until the
+# process restarts ("Retry limit exceeded"). Set it only to inspect results (the tests do).
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", REDIS_URL is None)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"

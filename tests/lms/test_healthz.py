@@ -61,3 +61,20 @@ def test_healthz_cache_ok_with_a_real_redis(client, settings):
     response = client.get("/healthz")
 
     assert response.status_code == 200, response.json()
+
+
+def test_failsafe_cache_answers_like_an_empty_cache_while_redis_is_down(settings):
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "lms.cache.FailSafeRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+
+    cache.set("k", "v")
+    assert cache.get("k", "fallback") == "fallback"
+    assert cache.add("k", 1) is False
+    assert cache.get_many(["a", "b"]) == {}

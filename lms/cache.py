@@ -1,0 +1,74 @@
+"""A Redis cache that degrades to "no cache" while Redis is down, instead of failing pages.
+
+Wagtail keeps site root paths and settings in the cache, so with Django's plain RedisCache a
+Redis outage would turn every page into a 500. This backend logs the failure, answers as if the
+key were missing (reads) or not stored (writes), and stops calling Redis for a few seconds (a
+small circuit breaker) so that each request does not wait on a dead socket. ``incr``/``decr``
+still raise: callers that count (the rate limiter) decide themselves how to fail.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+RETRY_AFTER_SECONDS = 5.0
+
+
+class FailSafeRedisCache(RedisCache):
+    _down_until: float = 0.0
+
+    def _available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _failed(self, operation: str, exc: Exception) -> None:
+        if self._available():
+            logger.warning("cache_unavailable operation=%s error=%r", operation, exc)
+        self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+
+    def _call(self, operation: str, fallback, *args, **kwargs):
+        if not self._available():
+            return fallback
+        try:
+            return getattr(super(), operation)(*args, **kwargs)
+        except UNAVAILABLE as exc:
+            self._failed(operation, exc)
+            return fallback
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", default, key, default=default, version=version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", {}, keys, version=version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", False, key, version=version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", None, key, value, timeout=timeout, version=version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", False, key, value, timeout=timeout, version=version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", list(data), data, timeout=timeout, version=version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", False, key, timeout=timeout, version=version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", False, key, version=version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", None, keys, version=version)
+
+    def clear(self):
+        return self._call("clear", False)
