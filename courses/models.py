@@ -6,7 +6,12 @@ The page tree is constrained: home → course catalogue → course → lesson.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -164,6 +169,18 @@ class CourseCatalogPage(Page):
     class Meta:
         verbose_name = _("course catalogue")
 
+    def serve(self, request, *args, **kwargs):
+        # One catalogue for everyone: the filtered, searchable listing at /courses/.
+        from django.urls import reverse
+
+        return redirect(reverse("courses:catalogue"))
+
+
+def _sign_in_required(request, message: str):
+    """Course content is for staff: anonymous visitors are sent to sign in, with a reason."""
+    messages.info(request, message)
+    return redirect_to_login(request.get_full_path())
+
 
 class CoursePage(Page):
     """A short course: a summary, outcomes, audience and competences, and lessons below it."""
@@ -272,6 +289,27 @@ class CoursePage(Page):
         verbose_name = _("course")
         verbose_name_plural = _("courses")
 
+    def serve(self, request, *args, **kwargs):
+        if not getattr(request, "is_preview", False) and not request.user.is_authenticated:
+            return _sign_in_required(
+                request, gettext("Courses are for city staff. Sign in to see this course.")
+            )
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from django.template.loader import render_to_string
+
+        from .selectors import course_page_context, course_page_panels
+
+        context = super().get_context(request, *args, **kwargs)
+        if self.pk:
+            context.update(course_page_context(user=request.user, course=self))
+            context["panels"] = [
+                render_to_string(panel["template"], panel.get("context", {}), request=request)
+                for panel in course_page_panels(request, self)
+            ]
+        return context
+
 
 class CourseCompetence(Orderable):
     """A competence a course develops."""
@@ -308,6 +346,35 @@ class LessonPage(Page):
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
+
+    def serve(self, request, *args, **kwargs):
+        if getattr(request, "is_preview", False):
+            return super().serve(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            return _sign_in_required(
+                request, gettext("Lessons are for city staff. Sign in to see this lesson.")
+            )
+        from .selectors import can_open_course, enrolment_for
+        from .services import lesson_visit
+
+        course = self.get_parent().specific
+        enrolment = enrolment_for(user=request.user, course_id=course.pk)
+        if not can_open_course(user=request.user, course=course, enrolment=enrolment):
+            raise PermissionDenied
+        lesson_visit(user=request.user, lesson=self)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import KNOWLEDGE_CHECK_SESSION_KEY, lesson_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        if self.pk and self.depth:
+            session = getattr(request, "session", None)
+            answers = {}
+            if session is not None:
+                answers = session.get(KNOWLEDGE_CHECK_SESSION_KEY, {}).get(str(self.pk), {})
+            context.update(lesson_page_context(user=request.user, lesson=self, answers=answers))
+        return context
 
 
 # --- Enrolment and progress --------------------------------------------------------------------

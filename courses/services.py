@@ -6,25 +6,30 @@ Other apps call these; none writes courses' models directly.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from lms.outbox import outbox_enqueue
 
 from .models import (
+    Competence,
+    CompetenceArea,
+    CompetencyFramework,
+    CourseCatalogPage,
     CourseCompletion,
     CoursePage,
     Enrolment,
     EnrolmentSource,
     LessonPage,
     LessonProgress,
+    ProficiencyLevel,
 )
 
 BULK_BATCH = 2000
@@ -94,6 +99,7 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletionResult:
     course = lesson.get_parent().specific
     enrolment = enrolment_create(user=user, course=course, source=EnrolmentSource.SELF)
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    was_complete = enrolment.completed_at is not None
     now = timezone.now()
     _progress, created = LessonProgress.objects.get_or_create(
         enrolment=enrolment, lesson=lesson, cycle=enrolment.cycle, defaults={"completed_at": now}
@@ -108,7 +114,10 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletionResult:
         enrolment.lessons_completed = _live_lessons_done(enrolment)
         fields.append("lessons_completed")
     enrolment.save(update_fields=fields)
-    completed_now = enrolment_check_completion(enrolment=enrolment) is not None and created
+    completion = enrolment_check_completion(enrolment=enrolment)
+    completed_now = completion is not None and not was_complete
+    if completed_now:
+        enrolment.refresh_from_db(fields=["completed_at"])
     return LessonCompletionResult(enrolment, created, completed_now)
 
 
@@ -133,6 +142,18 @@ def _live_lessons_done(enrolment: Enrolment) -> int:
     ).count()
 
 
+def import_hook(dotted: str, *, setting: str) -> Callable:
+    """The callable a settings-listed hook names (``COURSE_COMPLETION_REQUIREMENTS``, …).
+
+    A hook that cannot be imported is a configuration error and raises: skipping it silently
+    would, say, complete courses without their quiz or hide a panel without anyone noticing.
+    """
+    try:
+        return import_string(dotted)
+    except ImportError as exc:
+        raise ImproperlyConfigured(f"{setting}: cannot import {dotted!r}: {exc}") from exc
+
+
 def completion_requirements() -> list:
     """Extra completion rules other apps add (e.g. "the course quiz is passed"), from settings.
 
@@ -141,8 +162,7 @@ def completion_requirements() -> list:
     """
     result = []
     for dotted in getattr(settings, "COURSE_COMPLETION_REQUIREMENTS", []):
-        module_name, attr = dotted.rsplit(".", 1)
-        result.append(getattr(importlib.import_module(module_name), attr))
+        result.append(import_hook(dotted, setting="COURSE_COMPLETION_REQUIREMENTS"))
     return result
 
 
@@ -249,3 +269,108 @@ def course_refresh_lesson_count(*, course: CoursePage) -> int:
     CoursePage.objects.filter(pk=course.pk).update(lesson_count=count)
     course.lesson_count = count
     return count
+
+
+# --- Competency frameworks ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def framework_import(*, data, make_default: bool = False) -> CompetencyFramework:
+    """Write a framework read and checked by ``courses.frameworks.framework_parse_file``.
+
+    All or nothing: one transaction, and the rows are validated with ``full_clean()`` before
+    they are saved, so a problem found late still leaves nothing behind. With ``make_default``
+    the new framework becomes the default one (the catalogue filters and self-assessment use it).
+    """
+    if make_default:
+        CompetencyFramework.objects.filter(is_default=True).update(is_default=False)
+    framework = CompetencyFramework(
+        name=data.name,
+        slug=data.slug,
+        version=data.version,
+        description=data.description,
+        source_url=data.source_url,
+        is_default=make_default or not CompetencyFramework.objects.filter(is_default=True).exists(),
+    )
+    framework.full_clean()
+    framework.save()
+    areas: dict[str, CompetenceArea] = {}
+    for order, item in enumerate(data.areas, start=1):
+        area = CompetenceArea(
+            framework=framework,
+            code=item.code,
+            name=item.name,
+            description=item.description,
+            sort_order=order,
+        )
+        area.full_clean()
+        area.save()
+        areas[item.code] = area
+    for order, item in enumerate(data.competences, start=1):
+        competence = Competence(
+            framework=framework,
+            area=areas[item.area_code],
+            code=item.code,
+            name=item.name,
+            description=item.description,
+            sort_order=order,
+        )
+        competence.full_clean()
+        competence.save()
+    for item in data.levels:
+        level = ProficiencyLevel(
+            framework=framework,
+            number=item.number,
+            name=item.name,
+            group=item.group,
+            description=item.description,
+        )
+        level.full_clean()
+        level.save()
+    return framework
+
+
+# --- Authoring: page permissions and moderation ------------------------------------------------
+
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+REVIEW_WORKFLOW_NAME = "Course review"
+
+
+@transaction.atomic
+def catalogue_ensure_editor_access(*, catalogue: CourseCatalogPage | None = None) -> bool:
+    """Give the "Content editor" group its page permissions on the course catalogue, and put
+    the catalogue under the "Course review" moderation workflow (draft → review → publish).
+
+    Idempotent and safe to run after every migrate; does nothing while there is no catalogue.
+    Returns True when a catalogue was found.
+    """
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import (
+        GroupApprovalTask,
+        GroupPagePermission,
+        Workflow,
+        WorkflowPage,
+        WorkflowTask,
+    )
+
+    from lms.roles import Role
+
+    catalogue = catalogue or CourseCatalogPage.objects.first()
+    if catalogue is None:
+        return False
+    editors, _created = Group.objects.get_or_create(name=Role.CONTENT_EDITOR.value)
+    permissions = Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=EDITOR_PAGE_PERMISSIONS
+    )
+    for permission in permissions:
+        GroupPagePermission.objects.get_or_create(
+            group=editors, page_id=catalogue.pk, permission=permission
+        )
+    workflow, _created = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW_NAME)
+    task = GroupApprovalTask.objects.filter(name=REVIEW_WORKFLOW_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=REVIEW_WORKFLOW_NAME)
+    task.groups.add(editors)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.get_or_create(page_id=catalogue.pk, defaults={"workflow": workflow})
+    return True

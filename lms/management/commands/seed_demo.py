@@ -11,6 +11,10 @@ from django.db import transaction
 # Each app seeds its own part, in dependency order. A seeder is ``seed(stdout=None, **ctx)``.
 SEEDERS = [
     "lms.demo",
+    "courses.demo",
+    "lms.hr.demo",
+    "assessments.demo",
+    "champions.demo",
 ]
 
 

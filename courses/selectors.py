@@ -1,0 +1,325 @@
+"""Read-side queries of courses: the catalogue, /my-learning/, course and lesson pages.
+
+Everything a template shows is fetched here, with a fixed number of queries whatever the number
+of courses, lessons or enrolments, so pages never query in loops.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from .models import (
+    CourseCompetence,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+)
+from .services import enrolment_missing_requirements, import_hook
+
+KNOWLEDGE_CHECK_SESSION_KEY = "courses_knowledge_checks"
+
+
+# --- Shared pieces ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 0
+        return min(100, round(100 * self.done / self.total))
+
+
+def course_lessons(course: CoursePage) -> list[LessonPage]:
+    """The live lessons of a course, in the order editors arranged them."""
+    return list(LessonPage.objects.child_of(course).live().order_by("path"))
+
+
+def enrolment_for(*, user, course_id: int) -> Enrolment | None:
+    """The person's enrolment on a course, or None. Only ever the signed-in person's own."""
+    if not user.is_authenticated:
+        return None
+    return Enrolment.objects.filter(user=user, course_id=course_id).first()
+
+
+def done_lesson_ids(enrolment: Enrolment | None) -> set[int]:
+    """Lessons finished in the enrolment's current cycle."""
+    if enrolment is None:
+        return set()
+    return set(
+        LessonProgress.objects.filter(enrolment=enrolment, cycle=enrolment.cycle).values_list(
+            "lesson_id", flat=True
+        )
+    )
+
+
+def can_open_course(*, user, course: CoursePage, enrolment: Enrolment | None) -> bool:
+    """Signed-in staff may open a course they are enrolled on, or one open to self-enrolment."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return enrolment is not None or course.allow_self_enrol
+
+
+def _resume_lesson(
+    lessons: list[LessonPage], done: set[int], enrolment: Enrolment | None
+) -> LessonPage | None:
+    """Where "Continue" goes: the lesson last opened if not finished, else the first unfinished."""
+    if not lessons:
+        return None
+    if enrolment is not None and enrolment.last_lesson_id:
+        for lesson in lessons:
+            if lesson.pk == enrolment.last_lesson_id and lesson.pk not in done:
+                return lesson
+    for lesson in lessons:
+        if lesson.pk not in done:
+            return lesson
+    return lessons[0]
+
+
+# --- Course page -----------------------------------------------------------------------------
+
+
+def course_page_context(*, user, course: CoursePage) -> dict:
+    """Everything the course page shows for this person: lessons with ticks, progress, the
+    next lesson, and why the course is not complete yet."""
+    lessons = course_lessons(course)
+    enrolment = enrolment_for(user=user, course_id=course.pk)
+    done = done_lesson_ids(enrolment)
+    live_ids = {lesson.pk for lesson in lessons}
+    progress = Progress(len(done & live_ids), len(lessons))
+    missing: list[str] = []
+    if enrolment is not None and enrolment.completed_at is None:
+        enrolment.course = course
+        missing = enrolment_missing_requirements(enrolment=enrolment)
+    competences = list(
+        CourseCompetence.objects.filter(course=course)
+        .select_related("competence__area")
+        .order_by("sort_order")
+    )
+    return {
+        "lessons": [(lesson, lesson.pk in done) for lesson in lessons],
+        "enrolment": enrolment,
+        "progress": progress,
+        "next_lesson": _resume_lesson(lessons, done, enrolment),
+        "missing_requirements": missing,
+        "competences": competences,
+        "can_open": can_open_course(user=user, course=course, enrolment=enrolment),
+    }
+
+
+# --- Lesson page -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnowledgeCheckResult:
+    choice_index: int
+    choice_text: str
+    correct: bool
+    feedback: str
+    explanation: object  # RichText or ""
+
+
+def knowledge_check_block(lesson: LessonPage, block_id: str):
+    """The knowledge-check block with this id in a lesson body, or None."""
+    for block in lesson.body:
+        if block.id == block_id and block.block_type == "knowledge_check":
+            return block
+    return None
+
+
+def knowledge_check_grade(*, block, choice_index: int) -> KnowledgeCheckResult | None:
+    """Grade one answer to a knowledge check; None when the index is not one of its answers."""
+    choices = list(block.value["choices"])
+    if not 0 <= choice_index < len(choices):
+        return None
+    choice = choices[choice_index]
+    return KnowledgeCheckResult(
+        choice_index=choice_index,
+        choice_text=choice["text"],
+        correct=bool(choice["is_correct"]),
+        feedback=choice.get("feedback") or "",
+        explanation=block.value.get("explanation") or "",
+    )
+
+
+def lesson_page_context(*, user, lesson: LessonPage, answers: dict | None = None) -> dict:
+    """Breadcrumbs, "lesson n of m", previous / next, whether it is done, and the graded
+    answers to its knowledge checks (from this person's session)."""
+    course = lesson.get_parent().specific
+    lessons = course_lessons(course)
+    enrolment = enrolment_for(user=user, course_id=course.pk)
+    done = done_lesson_ids(enrolment)
+    index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
+    results = {}
+    for block_id, choice_index in (answers or {}).items():
+        block = knowledge_check_block(lesson, block_id)
+        if block is not None and isinstance(choice_index, int):
+            result = knowledge_check_grade(block=block, choice_index=choice_index)
+            if result is not None:
+                results[block_id] = result
+    live_ids = {item.pk for item in lessons}
+    return {
+        "course": course,
+        "lessons": lessons,
+        "enrolment": enrolment,
+        "lesson_number": index + 1 if index is not None else None,
+        "lesson_total": len(lessons),
+        "previous_lesson": lessons[index - 1] if index else None,
+        "next_lesson": lessons[index + 1]
+        if index is not None and index + 1 < len(lessons)
+        else None,
+        "lesson_done": lesson.pk in done,
+        "progress": Progress(len(done & live_ids), len(lessons)),
+        "knowledge_results": results,
+        "can_open": can_open_course(user=user, course=course, enrolment=enrolment),
+    }
+
+
+# --- Catalogue -------------------------------------------------------------------------------
+
+
+def courses_for_user(user) -> QuerySet[CoursePage]:
+    """Live courses, each annotated with this person's status (enrolled, done, assigned)."""
+    from lms.models import Assignment, AssignmentStatus
+
+    enrolments = Enrolment.objects.filter(user_id=user.pk, course_id=OuterRef("pk"))
+    return CoursePage.objects.live().annotate(
+        my_enrolled=Exists(enrolments),
+        my_completed=Exists(enrolments.filter(completed_at__isnull=False)),
+        my_lessons_done=Subquery(enrolments.values("lessons_completed")[:1]),
+        my_assigned=Exists(
+            Assignment.objects.filter(
+                user_id=user.pk, course_id=OuterRef("pk"), status=AssignmentStatus.ACTIVE
+            )
+        ),
+    )
+
+
+def course_ids_for_role_family(family: str) -> list[int]:
+    """Live courses meant for a role family (a JSON list, read in Python: SQLite has no
+    JSON ``contains``)."""
+    return [
+        pk
+        for pk, families in CoursePage.objects.live().values_list("pk", "audience_role_families")
+        if family in (families or [])
+    ]
+
+
+def courses_for_job_role(job_role) -> Q:
+    """Courses meant for a job role: named in the audience, or meant for its role family."""
+    return Q(audience_job_roles=job_role) | Q(pk__in=course_ids_for_role_family(job_role.family))
+
+
+# --- My learning -----------------------------------------------------------------------------
+
+
+@dataclass
+class LearningItem:
+    course: CoursePage
+    enrolment: Enrolment | None
+    progress: Progress
+    due_date: dt.date | None = None
+    required: bool = False
+    overdue: bool = False
+
+
+@dataclass
+class MyLearning:
+    assigned: list[LearningItem] = field(default_factory=list)
+    in_progress: list[LearningItem] = field(default_factory=list)
+    completed: list[LearningItem] = field(default_factory=list)
+    recommended: list[CoursePage] = field(default_factory=list)
+
+
+def my_learning(*, user, today: dt.date | None = None) -> MyLearning:
+    """The person's own learning: assigned (with due dates, overdue flagged), in progress,
+    completed, and recommended by job role. Four queries, whatever the numbers."""
+    from lms.models import Assignment, AssignmentStatus
+
+    today = today or timezone.localdate()
+    result = MyLearning()
+    assignments = (
+        Assignment.objects.filter(user=user, status=AssignmentStatus.ACTIVE, course__live=True)
+        .select_related("course", "enrolment")
+        .order_by("due_date", "course__title", "pk")
+    )
+    assigned_course_ids = set()
+    for assignment in assignments:
+        if assignment.course_id in assigned_course_ids:
+            continue  # one line per course, the earliest due date first
+        assigned_course_ids.add(assignment.course_id)
+        enrolment = assignment.enrolment
+        if enrolment.completed_at is not None:
+            continue  # shown under completed
+        result.assigned.append(
+            LearningItem(
+                course=assignment.course,
+                enrolment=enrolment,
+                progress=Progress(enrolment.lessons_completed, assignment.course.lesson_count),
+                due_date=assignment.due_date,
+                required=assignment.required,
+                overdue=assignment.due_date is not None and assignment.due_date < today,
+            )
+        )
+    enrolments = (
+        Enrolment.objects.filter(user=user, course__live=True)
+        .select_related("course")
+        .order_by("-last_activity_at", "-enrolled_at", "pk")
+    )
+    enrolled_ids = set()
+    for enrolment in enrolments:
+        enrolled_ids.add(enrolment.course_id)
+        item = LearningItem(
+            course=enrolment.course,
+            enrolment=enrolment,
+            progress=Progress(enrolment.lessons_completed, enrolment.course.lesson_count),
+        )
+        if enrolment.completed_at is not None:
+            result.completed.append(item)
+        elif enrolment.course_id not in assigned_course_ids:
+            result.in_progress.append(item)
+    result.completed.sort(key=lambda item: item.enrolment.completed_at, reverse=True)
+    profile = getattr(user, "profile", None)
+    job_role = profile.job_role if profile is not None else None
+    if job_role is not None:
+        result.recommended = list(
+            CoursePage.objects.live()
+            .filter(courses_for_job_role(job_role))
+            .exclude(pk__in=enrolled_ids | assigned_course_ids)
+            .distinct()
+            .order_by("title", "pk")[:12]
+        )
+    return result
+
+
+def my_learning_panels(request) -> list[dict]:
+    """Extra panels other apps add to /my-learning/ through ``settings.MY_LEARNING_PANELS``:
+    dotted callables ``(request) -> {"template": ..., "context": {...}} | None``."""
+    panels = []
+    for dotted in getattr(settings, "MY_LEARNING_PANELS", []) or []:
+        panel = import_hook(dotted, setting="MY_LEARNING_PANELS")(request)
+        if panel:
+            panels.append(panel)
+    return panels
+
+
+def course_page_panels(request, page: CoursePage) -> list[dict]:
+    """Extra panels other apps add to a course page (the course quiz, …) through
+    ``settings.COURSE_PAGE_PANELS``: dotted callables
+    ``(request, page) -> {"template": ..., "context": {...}} | None``."""
+    panels = []
+    for dotted in getattr(settings, "COURSE_PAGE_PANELS", []) or []:
+        panel = import_hook(dotted, setting="COURSE_PAGE_PANELS")(request, page)
+        if panel:
+            panels.append(panel)
+    return panels

@@ -1,0 +1,110 @@
+"""Enrolment, lesson progress and course completion (courses.services)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+
+from courses.models import CourseCompletion, Enrolment, LessonProgress
+from courses.services import (
+    enrolment_check_completion,
+    enrolment_create,
+    enrolment_missing_requirements,
+    enrolments_ensure_bulk,
+    lesson_complete,
+)
+from lms.models import OutboxMessage
+
+from .factories import finish_lessons, lessons_of, make_course
+
+pytestmark = pytest.mark.django_db
+
+
+def not_yet(enrolment):
+    """A completion rule for tests: never met."""
+    return "Pass the final quiz."
+
+
+def test_lessons_complete_the_course_exactly_once(learner):
+    course = make_course(lessons=3)
+    first = finish_lessons(learner, course, 2)
+    assert first.enrolment.lessons_completed == 2
+    assert not first.course_completed_now
+    result = finish_lessons(learner, course)  # 1, 2 again (no-ops) and 3
+    assert result.course_completed_now
+    enrolment = Enrolment.objects.get(user=learner, course=course)
+    completed_at = enrolment.completed_at
+    assert completed_at is not None
+    assert enrolment.lessons_completed == 3
+
+    again = finish_lessons(learner, course)
+    assert not again.course_completed_now
+    assert not again.newly_completed_lesson
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at == completed_at
+    assert CourseCompletion.objects.filter(user=learner, course=course).count() == 1
+    assert enrolment_check_completion(enrolment=enrolment).completed_at == completed_at
+
+
+def test_double_submit_records_one_progress_row(learner):
+    course = make_course(lessons=2)
+    lesson = lessons_of(course)[0]
+    lesson_complete(user=learner, lesson=lesson)
+    replay = lesson_complete(user=learner, lesson=lesson)
+    assert not replay.newly_completed_lesson
+    assert LessonProgress.objects.filter(lesson=lesson).count() == 1
+    assert replay.enrolment.lessons_completed == 1
+
+
+def test_extra_requirement_blocks_completion_and_says_why(learner, settings):
+    settings.COURSE_COMPLETION_REQUIREMENTS = ["tests.courses.test_services.not_yet"]
+    course = make_course(lessons=1)
+    result = finish_lessons(learner, course)
+    assert not result.course_completed_now
+    enrolment = Enrolment.objects.get(user=learner, course=course)
+    assert enrolment.completed_at is None
+    assert enrolment_missing_requirements(enrolment=enrolment) == ["Pass the final quiz."]
+
+
+def test_missing_lessons_are_a_reason(learner):
+    course = make_course(lessons=3)
+    finish_lessons(learner, course, 1)
+    enrolment = Enrolment.objects.get(user=learner, course=course)
+    assert enrolment_missing_requirements(enrolment=enrolment) == ["2 lesson(s) still to finish."]
+
+
+def test_hook_that_cannot_be_imported_raises(learner, settings):
+    settings.COURSE_COMPLETION_REQUIREMENTS = ["no_such_app.completion.rule"]
+    course = make_course(lessons=1)
+    with pytest.raises(ImproperlyConfigured):
+        finish_lessons(learner, course)
+
+
+def test_completion_queues_follow_up_tasks_once(learner, settings):
+    settings.COURSE_COMPLETED_TASKS = ["assessments.tasks.certificate_issue_for_completion"]
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    course = make_course(lessons=1)
+    finish_lessons(learner, course)
+    finish_lessons(learner, course)
+    completion = CourseCompletion.objects.get(user=learner, course=course)
+    messages = OutboxMessage.objects.filter(
+        task_name="assessments.tasks.certificate_issue_for_completion"
+    )
+    assert messages.count() == 1
+    assert messages.get().kwargs == {"completion_id": completion.pk}
+
+
+def test_self_enrol_refused_on_assignment_only_course(learner):
+    course = make_course(allow_self_enrol=False)
+    with pytest.raises(ValidationError):
+        enrolment_create(user=learner, course=course)
+    assert not Enrolment.objects.exists()
+
+
+def test_bulk_enrolment_is_idempotent(learner, other_learner):
+    course = make_course()
+    pairs = [(learner.pk, course.pk), (other_learner.pk, course.pk)]
+    first = enrolments_ensure_bulk(pairs=pairs)
+    second = enrolments_ensure_bulk(pairs=pairs)
+    assert {e.pk for e in first.values()} == {e.pk for e in second.values()}
+    assert Enrolment.objects.count() == 2
