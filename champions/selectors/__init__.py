@@ -1,0 +1,1 @@
+"""Champions app selectors, split by concern into modules."""

@@ -1,0 +1,1 @@
+"""Champions app services, split by concern into modules."""

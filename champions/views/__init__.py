@@ -1,0 +1,1 @@
+"""Champions app views, split by concern into modules."""
