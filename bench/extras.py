@@ -166,6 +166,7 @@ def _network(scale: Scale, rng: random.Random, org: dict, service_ids: list[int]
         for index, (user_id, department_id) in enumerate(champion_people)
     ]
     Champion.objects.bulk_create(champions)
+    _grant_champion_role({user_id for user_id, _department in champion_people})
     champion_rows = list(
         Champion.objects.order_by("pk").values_list("pk", "service_id", "department_id")
     )
@@ -214,3 +215,17 @@ def _network(scale: Scale, rng: random.Random, org: dict, service_ids: list[int]
     for batch in _batched(feedback):
         Feedback.objects.bulk_create(batch)
     return time.perf_counter() - started
+
+
+def _grant_champion_role(user_ids: set[int]) -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from lms.roles import Role
+
+    group = Group.objects.get(name=Role.CHAMPION.value)
+    membership = get_user_model().groups.through
+    membership.objects.bulk_create(
+        [membership(user_id=user_id, group_id=group.pk) for user_id in sorted(user_ids)],
+        ignore_conflicts=True,
+    )

@@ -1,0 +1,153 @@
+"""The CivicSkills benchmark: build a synthetic city, measure pages and operations, write results.
+
+    make bench                                   # SQLite, default scale (20,000 staff)
+    DATABASE_URL=postgres://… make bench          # PostgreSQL (a database named <name>_bench is
+                                                  # dropped and created next to the one given)
+    .venv/bin/python bench/run.py --scale 0.05    # a quick run at 5 % of the default sizes
+
+Results: bench/results/latest.json (+ latest-<vendor>.json) and the table in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT))
+
+
+def _fresh_database_url(base_url: str | None) -> str:
+    """A URL of an empty database for this run (SQLite file or a dropped/created PG database)."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if not base_url or base_url.startswith("sqlite"):
+        path = RESULTS / "bench.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import dj_database_url
+    import psycopg
+
+    settings = dj_database_url.parse(base_url)
+    name = f"{settings['NAME']}_bench"
+    admin = psycopg.connect(
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        password=settings["PASSWORD"],
+        dbname="postgres",
+        autocommit=True,
+    )
+    with admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    prefix, _sep, _old = base_url.rpartition("/")
+    return f"{prefix}/{name}"
+
+
+def _machine() -> dict:
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "processor": platform.processor() or platform.machine(),
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the default sizes")
+    parser.add_argument("--runs", type=int, default=20, help="timed runs per page")
+    parser.add_argument("--load-seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--skip-load", action="store_true", help="skip the gunicorn throughput test"
+    )
+    parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
+    args = parser.parse_args(argv)
+
+    url = _fresh_database_url(os.environ.get("DATABASE_URL"))
+    os.environ["BENCH_DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import scenarios
+    from bench.generate import Scale
+
+    scale = Scale().scaled(args.scale) if args.scale != 1.0 else Scale()
+    results: dict = {
+        "scale": scale.__dict__,
+        "machine": _machine(),
+        "database": connection.vendor,
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "measurements": {},
+    }
+    started = time.perf_counter()
+    print(f"Migrating a fresh {connection.vendor} database…", flush=True)
+    call_command("migrate", verbosity=0)
+    rng = random.Random(2026)  # noqa: S311
+    city, generation = scenarios.build_city(scale, rng)
+    results["generation_seconds"] = generation
+    for name, measurement in scenarios.run_all(city, scale, runs=args.runs):
+        print(f"  {name}: {measurement.as_dict()}", flush=True)
+        results["measurements"][name] = measurement.as_dict()
+    if not args.skip_load:
+        port = _free_port()
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "bench.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(os.cpu_count() or 2),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env={**os.environ},
+        )
+        try:
+            for name, measurement in scenarios.run_load(city, port, seconds=args.load_seconds):
+                print(f"  {name}: {measurement.as_dict()}", flush=True)
+                results["measurements"][name] = measurement.as_dict()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    results["total_seconds"] = round(time.perf_counter() - started, 1)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(results, indent=2, default=str)
+    (RESULTS / "latest.json").write_text(text)
+    (RESULTS / f"latest-{connection.vendor}.json").write_text(text)
+    if not args.no_doc:
+        from bench.report import write_markdown
+
+        write_markdown(RESULTS, ROOT / "docs" / "benchmarks.md")
+    print(f"Done in {results['total_seconds']} s; results in {RESULTS / 'latest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
