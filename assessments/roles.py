@@ -2,4 +2,13 @@
 
 from lms.roles import Role
 
-ROLE_PERMISSIONS: dict[Role, list[str]] = {}
+_BANK = [
+    f"assessments.{action}_{model}"
+    for model in ("question", "questioncategory", "quiz")
+    for action in ("add", "change", "delete", "view")
+]
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.CONTENT_EDITOR: _BANK,
+    Role.HR_ADMIN: ["assessments.view_quiz"],
+}
