@@ -267,6 +267,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_start": 0,
     "socket_timeout": 2,
     "socket_connect_timeout": 2,
+    # A message taken by a worker that died (SIGKILL, power loss) goes back to the queue after
+    # this many seconds. Keep it above the longest task (CELERY_TASK_TIME_LIMIT).
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
 }
 CELERY_TASK_PUBLISH_RETRY = False
 

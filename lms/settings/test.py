@@ -1,11 +1,13 @@
 """Test settings: the embedded mode, plus the real services when their URLs are set."""
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import env, env_bool
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# pytest-django uses locmem in the test process anyway; a worker process started by a test may
+# be given another backend (tests/mail_backends.py) so the test can count its e-mails.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 # Tests run tasks inline; the real-worker tests switch this off for themselves and start
 # their worker process with CELERY_TASK_ALWAYS_EAGER=0.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
