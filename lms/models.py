@@ -415,3 +415,115 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} must take {self.course}"
+
+
+# --- HR: roster imports and reminders -------------------------------------------------------
+
+
+class RosterImportStatus(models.TextChoices):
+    VALIDATING = "validating", _("Checking the file")
+    INVALID = "invalid", _("Errors found")
+    READY = "ready", _("Ready to import")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class RosterImport(models.Model):
+    """One upload of the HR roster: checked first (preview), then imported on confirmation.
+
+    Both steps run as Celery tasks, so a 20,000-row file never holds a web request; the admin
+    page shows ``status`` and ``processed_rows`` and refreshes itself until the work is done.
+    ``report`` holds the row-by-row errors and the summary of what changed (or would change).
+    """
+
+    file = models.FileField(_("file"), upload_to="roster_imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("file type"), max_length=10)
+    deactivate_missing = models.BooleanField(
+        _("mark people missing from the file as leavers"), default=False
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RosterImportStatus.choices,
+        default=RosterImportStatus.VALIDATING,
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("import started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("import finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in {RosterImportStatus.VALIDATING, RosterImportStatus.IMPORTING}
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class ReminderKind(models.TextChoices):
+    UPCOMING = "upcoming", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+    MANAGER_DIGEST = "manager_digest", _("Manager digest")
+    DUE_DATE_MOVED = "due_date_moved", _("Due date moved")
+
+
+class ReminderLog(models.Model):
+    """A reminder claimed in its own transaction BEFORE the e-mail goes out; ``sent_at`` after.
+
+    The unique constraints allow one e-mail of each kind per person per day. ``assignment`` is
+    empty on the row that stands for the e-mail itself; rows with an assignment record which
+    assignments the e-mail covered, so the overdue cadence can be followed per assignment.
+    A claim whose ``sent_at`` is still empty was interrupted (worker killed) and is sent again
+    by the next run of the day (see ``lms.hr.reminders``).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_logs"
+    )
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder log")
+        verbose_name_plural = _("reminder logs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "assignment", "date"],
+                condition=models.Q(assignment__isnull=False),
+                name="unique_reminder_per_assignment_day",
+            ),
+            # NULLs are distinct in unique indexes, so the e-mail row needs its own constraint.
+            models.UniqueConstraint(
+                fields=["user", "kind", "date"],
+                condition=models.Q(assignment__isnull=True),
+                name="unique_reminder_email_per_day",
+            ),
+        ]
+        indexes = [models.Index(fields=["assignment", "kind", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.user_id} on {self.date}"
