@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from lms.audit import audit_record
 from lms.models import Department, JobRole, StaffProfile
 from lms.permissions import has_role, hr_department_scope, require_hr_department, role_required
 from lms.roles import Role
@@ -54,15 +55,26 @@ def compliance_report(request):
             job_role = get_object_or_404(JobRole, pk=job_role_id)
             queryset = queryset.filter(user__profile__job_role_id=job_role.pk)
             group = "person"
-    rows = compliance_rows(queryset=queryset, group=group)
     export = request.GET.get("export")
+    if export in {"csv", "xlsx"} and request.GET.get("rows") == "person":
+        group = "person"  # one row per person for everyone in the current filter
+    rows = compliance_rows(queryset=queryset, group=group)
     if export in {"csv", "xlsx"}:
         filename = f"compliance-{timezone.localdate():%Y-%m-%d}"
+        audit_record(
+            action="export.compliance",
+            actor=request.user,
+            request=request,
+            target_label=f"compliance report by {group}",
+            format=export,
+            rows=len(rows),
+            filters={key: value for key, value in request.GET.items() if key != "export"},
+        )
         if export == "csv":
             return compliance_csv(rows=rows, group=group, filename=filename)
         return compliance_xlsx(rows=rows, group=group, filename=filename)
     query = request.GET.copy()
-    for key in ("export", "drill_department", "drill_job_role"):
+    for key in ("export", "rows", "drill_department", "drill_job_role"):
         query.pop(key, None)
     return render(
         request,

@@ -158,3 +158,24 @@ def test_my_team_is_paginated_by_fifty(client, world):
     assert client.get("/my-team/", {"page": "x"}).context["page"].number == 1
     person = client.get("/my-team/", {"person": team[0].pk, "page": "2"})
     assert f"person={team[0].pk}&amp;page=1".encode() in person.content
+
+
+def test_export_every_person_is_scoped_and_audited(client, world):
+    from lms.models import AuditEvent
+
+    permits, parks, course = world
+    mine = _people(permits, course, 3)
+    _people(parks, course, 2)
+    scoped = make_staff(Role.HR_ADMIN, department=permits)
+    scoped.hr_departments.add(permits)
+    client.force_login(scoped.user)
+
+    response = client.get(URL, {"export": "csv", "rows": "person"})
+
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = [line for line in text.splitlines() if line]
+    assert len(lines) == 1 + len(mine)  # header + one row per person in scope
+    assert all(p.employee_id in text for p in mine)
+    event = AuditEvent.objects.get(action="export.compliance")
+    assert event.details["rows"] == len(mine)
+    assert event.actor == scoped.user
