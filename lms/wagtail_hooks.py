@@ -362,3 +362,7 @@ def register_compliance_menu_item():
     return HRMenuItem(
         _("Compliance report"), reverse("lms:compliance_report"), icon_name="table", order=261
     )
+
+
+# The audit log and personal-data requests (site admins), registered by their own hooks.
+from . import admin_security  # noqa: E402, F401

@@ -360,6 +360,10 @@ MY_LEARNING_PANELS: list[str] = [
 # callable ``(request, page) -> {"template": str, "context": dict} | None``.
 # They let other apps (the course quiz) appear on a course page without the
 # courses app importing them.
+# Files added to a person's data export (lms/privacy.py), each a dotted path to a callable
+# ``(*, user) -> Iterable[lms.privacy.PersonalDataFile]``.
+PERSONAL_DATA_FILES: list[str] = ["assessments.privacy.certificate_files"]
+
 COURSE_PAGE_PANELS: list[str] = [
     "assessments.panels_quiz.course_quiz_panel",
 ]

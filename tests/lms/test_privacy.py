@@ -177,3 +177,20 @@ class TestAdminScreens:
         client.force_login(hr_admin)
 
         assert client.get("/admin/audit_log/").status_code in (302, 403)
+
+
+def test_export_includes_the_persons_certificate_pdfs(django_capture_on_commit_callbacks):
+    from assessments.models import Certificate
+    from tests.assessments.factories import complete_course
+
+    profile = make_staff(user__username="cert.holder")
+    with django_capture_on_commit_callbacks(execute=True):
+        complete_course(profile.user)
+    certificate = Certificate.objects.get(user=profile.user)
+
+    archive = _zip(privacy.personal_data_export(user=profile.user))
+
+    name = f"files/certificate-{certificate.code}.pdf"
+    assert name in archive.namelist()
+    assert archive.read(name).startswith(b"%PDF")
+    assert json.loads(archive.read("data/assessments.certificate.json"))[0]["pk"] == certificate.pk
