@@ -51,7 +51,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "lms.view_staffprofile",
         "lms.add_staffprofile",
         "lms.change_staffprofile",
-        *[f"lms.{a}_{m}" for m in ("curriculum", "assignmentrule") for a in ("view", "add", "change")],
+        *[
+            f"lms.{a}_{m}"
+            for m in ("curriculum", "assignmentrule")
+            for a in ("view", "add", "change")
+        ],
         *[f"lms.{a}_assignment" for a in ("view", "add", "delete")],
     ],
     Role.CHANGE_OFFICE: [
