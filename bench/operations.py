@@ -34,12 +34,21 @@ def extra_pages(city: City) -> list[tuple[str, str, object, bool]]:
     ]
 
 
-def run_operations(city: City, scale: Scale) -> Iterator[tuple[str, Measurement]]:
-    yield "assign_curriculum", _assign(city, scale)
-    yield "certificate_pdfs", _certificates()
-    yield "reminder_run", _reminders()
-    yield "compliance_csv_export", _export(city)
-    yield from _roster(scale)
+def run_operations(
+    city: City, scale: Scale, *, only: set[str] | frozenset = frozenset()
+) -> Iterator[tuple[str, Measurement]]:
+    """The bulk operations, or only those named in ``only``."""
+    operations = [
+        ("assign_curriculum", lambda: _assign(city, scale)),
+        ("certificate_pdfs", _certificates),
+        ("reminder_run", _reminders),
+        ("compliance_csv_export", lambda: _export(city)),
+    ]
+    for name, run in operations:
+        if not only or name in only:
+            yield name, run()
+    if not only or not only.isdisjoint({"roster_import", "roster_reimport_unchanged"}):
+        yield from _roster(scale)
 
 
 def _assign(city: City, scale: Scale) -> Measurement:

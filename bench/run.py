@@ -4,6 +4,9 @@
     DATABASE_URL=postgres://… make bench          # PostgreSQL (a database named <name>_bench is
                                                   # dropped and created next to the one given)
     .venv/bin/python bench/run.py --scale 0.05    # a quick run at 5 % of the default sizes
+    .venv/bin/python bench/run.py --reuse --only lesson_page,my_learning
+                                                  # re-measure pages on the city the last run
+                                                  # built (no regeneration; prints, writes nothing)
 
 Results: bench/results/latest.json (+ latest-<vendor>.json) and the table in docs/benchmarks.md.
 """
@@ -19,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,19 +30,24 @@ RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 
 
-def _fresh_database_url(base_url: str | None) -> str:
-    """A URL of an empty database for this run (SQLite file or a dropped/created PG database)."""
+def _fresh_database_url(base_url: str | None, *, reuse: bool = False, tag: str = "bench") -> str:
+    """A URL of an empty database for this run (SQLite file or a dropped/created PG database);
+    with ``reuse``, the URL of the database the last run built, left as it is."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     if not base_url or base_url.startswith("sqlite"):
-        path = RESULTS / "bench.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path = RESULTS / f"{tag}.sqlite3"
+        if not reuse:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
     import dj_database_url
     import psycopg
 
     settings = dj_database_url.parse(base_url)
-    name = f"{settings['NAME']}_bench"
+    name = f"{settings['NAME']}_{tag}"
+    prefix, _sep, _old = base_url.rpartition("/")
+    if reuse:
+        return f"{prefix}/{name}"
     admin = psycopg.connect(
         host=settings["HOST"] or "127.0.0.1",
         port=settings["PORT"] or 5432,
@@ -50,7 +59,6 @@ def _fresh_database_url(base_url: str | None) -> str:
     with admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
-    prefix, _sep, _old = base_url.rpartition("/")
     return f"{prefix}/{name}"
 
 
@@ -80,9 +88,28 @@ def main(argv: list[str] | None = None) -> int:
         "--skip-load", action="store_true", help="skip the gunicorn throughput test"
     )
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the city the last run built (same database, no regeneration); "
+        "bulk operations have already changed it, so use with --only for pages",
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated measurement names; results are printed, not written",
+    )
+    parser.add_argument(
+        "--tag",
+        default="bench",
+        help="names the database (<name>_<tag> or <tag>.sqlite3), so runs can sit side by side",
+    )
     args = parser.parse_args(argv)
+    if not args.tag.isidentifier():
+        parser.error("--tag must be letters, digits and underscores")
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
 
-    url = _fresh_database_url(os.environ.get("DATABASE_URL"))
+    url = _fresh_database_url(os.environ.get("DATABASE_URL"), reuse=args.reuse, tag=args.tag)
     os.environ["BENCH_DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     import django
@@ -92,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     from bench import scenarios
-    from bench.generate import Scale
+    from bench.generate import City, Scale
 
     scale = Scale().scaled(args.scale) if args.scale != 1.0 else Scale()
     results: dict = {
@@ -103,39 +130,31 @@ def main(argv: list[str] | None = None) -> int:
         "measurements": {},
     }
     started = time.perf_counter()
-    print(f"Migrating a fresh {connection.vendor} database…", flush=True)
-    call_command("migrate", verbosity=0)
-    rng = random.Random(2026)  # noqa: S311
-    city, generation = scenarios.build_city(scale, rng)
-    results["generation_seconds"] = generation
-    for name, measurement in scenarios.run_all(city, scale, runs=args.runs):
+    city_file = RESULTS / f"city-{args.tag}-{connection.vendor}.json"
+    if args.reuse:
+        if not city_file.exists():
+            parser.error(f"--reuse needs a city built by an earlier run ({city_file} is missing)")
+        print(f"Reusing the {connection.vendor} city of the last run…", flush=True)
+        call_command("migrate", verbosity=0)
+        city = City(**json.loads(city_file.read_text()))
+        city.lesson_ids_by_course = {int(k): v for k, v in city.lesson_ids_by_course.items()}
+    else:
+        print(f"Migrating a fresh {connection.vendor} database…", flush=True)
+        call_command("migrate", verbosity=0)
+        rng = random.Random(2026)  # noqa: S311
+        city, generation = scenarios.build_city(scale, rng)
+        results["generation_seconds"] = generation
+        city_file.write_text(json.dumps(asdict(city)))
+    for name, measurement in scenarios.run_all(city, scale, runs=args.runs, only=only):
         print(f"  {name}: {measurement.as_dict()}", flush=True)
         results["measurements"][name] = measurement.as_dict()
+    if only:
+        if not only.isdisjoint({"rps_lesson_page", "rps_my_learning"}) and not args.skip_load:
+            _run_load(city, args, results)
+        print(f"Done in {round(time.perf_counter() - started, 1)} s (--only: nothing written)")
+        return 0
     if not args.skip_load:
-        port = _free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "bench.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(os.cpu_count() or 2),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env={**os.environ},
-        )
-        try:
-            for name, measurement in scenarios.run_load(city, port, seconds=args.load_seconds):
-                print(f"  {name}: {measurement.as_dict()}", flush=True)
-                results["measurements"][name] = measurement.as_dict()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        _run_load(city, args, results)
     results["total_seconds"] = round(time.perf_counter() - started, 1)
     RESULTS.mkdir(parents=True, exist_ok=True)
     text = json.dumps(results, indent=2, default=str)
@@ -147,6 +166,36 @@ def main(argv: list[str] | None = None) -> int:
         write_markdown(RESULTS, ROOT / "docs" / "benchmarks.md")
     print(f"Done in {results['total_seconds']} s; results in {RESULTS / 'latest.json'}")
     return 0
+
+
+def _run_load(city, args, results: dict) -> None:
+    """Throughput through gunicorn on loopback (see scenarios.run_load)."""
+    from bench import scenarios
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(os.cpu_count() or 2),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ},
+    )
+    try:
+        for name, measurement in scenarios.run_load(city, port, seconds=args.load_seconds):
+            print(f"  {name}: {measurement.as_dict()}", flush=True)
+            results["measurements"][name] = measurement.as_dict()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -112,33 +112,33 @@ def lesson_path(city: City) -> str:
     return LessonPage.objects.get(pk=city.lesson_ids_by_course[city.course_ids[0]][1]).url
 
 
-def run_all(city: City, scale: Scale, *, runs: int) -> Iterator[tuple[str, Measurement]]:
+def run_all(
+    city: City, scale: Scale, *, runs: int, only: set[str] | frozenset = frozenset()
+) -> Iterator[tuple[str, Measurement]]:
+    """Every page and operation, or only those named in ``only``."""
     from bench import operations
 
     learner = _client_for(city.learner_id)
-    yield "my_learning", _page("my_learning", learner, "/my-learning/", runs=runs)
-    course = _first_course_filters(city)
-    yield "catalogue_two_filters", _page("catalogue_two_filters", learner, course, runs=runs)
-    yield "lesson_page", _page("lesson_page", learner, lesson_path(city), runs=runs)
     hr = _client_for(city.hr_id)
-    yield (
-        "compliance_report_city",
-        _page("compliance_report_city", hr, "/hr/compliance/", runs=runs, aggregate=True),
-    )
-    yield (
-        "compliance_report_department",
-        _page(
+    pages = [
+        ("my_learning", learner, "/my-learning/", False),
+        ("catalogue_two_filters", learner, _first_course_filters(city), False),
+        ("lesson_page", learner, lesson_path(city), False),
+        ("compliance_report_city", hr, "/hr/compliance/", True),
+        (
             "compliance_report_department",
             hr,
             f"/hr/compliance/?department={city.department_ids[6]}",
-            runs=runs,
-            aggregate=True,
+            True,
         ),
-    )
+    ]
     for name, path, who, aggregate in operations.extra_pages(city):
-        client = hr if who == "hr" else _client_for(who)
-        yield name, _page(name, client, path, runs=runs, aggregate=aggregate)
-    yield from operations.run_operations(city, scale)
+        pages.append((name, hr if who == "hr" else _client_for(who), path, aggregate))
+    for name, client, path, aggregate in pages:
+        if not only or name in only:
+            yield name, _page(name, client, path, runs=runs, aggregate=aggregate)
+    for name, measurement in operations.run_operations(city, scale, only=only):
+        yield name, measurement
 
 
 def _first_course_filters(city: City) -> str:
