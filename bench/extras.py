@@ -229,3 +229,7 @@ def _grant_champion_role(user_ids: set[int]) -> None:
         [membership(user_id=user_id, group_id=group.pk) for user_id in sorted(user_ids)],
         ignore_conflicts=True,
     )
+    # Memberships written in bulk send no m2m signal: forget cached roles as a save would.
+    from lms.cache import new_generation
+
+    new_generation("roles")

@@ -63,8 +63,8 @@ def measure_call(
     limit_median: float | None = None,
     limit_p95: float | None = None,
 ) -> Measurement:
-    queries = count_queries(fn)
     timings = time_repeated(fn, warmup=warmup, runs=runs)
+    queries = count_queries(fn)  # of a warm request, as every request after the first is
     result = Measurement(
         name=name,
         median_ms=round(statistics.median(timings), 2),

@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
     url = _fresh_database_url(os.environ.get("DATABASE_URL"), reuse=args.reuse, tag=args.tag)
     os.environ["BENCH_DATABASE_URL"] = url
+    os.environ["BENCH_CACHE_PREFIX"] = f"{args.tag}-{time.time_ns()}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     import django
 

@@ -151,14 +151,15 @@ def _first_course_filters(city: City) -> str:
 
 def run_load(city: City, port: int, *, seconds: float) -> Iterator[tuple[str, Measurement]]:
     """Requests per second through gunicorn on loopback, next to the minimal Django view."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
 
     from bench.load import requests_per_second
 
     user = get_user_model().objects.get(pk=city.learner_id)
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session["_auth_user_id"] = str(user.pk)
     session["_auth_user_backend"] = "lms.backends.EmailOrUsernameBackend"
     session["_auth_user_hash"] = user.get_session_auth_hash()

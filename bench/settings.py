@@ -22,7 +22,19 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# With CACHE_URL set, the cache is Redis as in production (the gunicorn workers then share
+# routes, sessions and roles); without it, each process has its own local-memory cache. Each
+# run has its own key prefix: nothing cached for an earlier run's database is ever read.
+if os.environ.get("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "lms.cache.FailSafeRedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+            "KEY_PREFIX": f"bench-{os.environ.get('BENCH_CACHE_PREFIX', 'run')}",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / "bench" / "results" / "media"

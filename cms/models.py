@@ -10,8 +10,10 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from .routing import CachedViewRestrictionsMixin
 
-class HomePage(Page):
+
+class HomePage(CachedViewRestrictionsMixin, Page):
     """The site's front door: a welcome for visitors, a role-by-role dashboard once signed in."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])

@@ -29,8 +29,17 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.apps import apps
+        from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published, page_unpublished
 
+        from .filters import CHOICE_MODELS, choices_changed
+
+        for label in CHOICE_MODELS:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    choices_changed, sender=apps.get_model(label), dispatch_uid=f"choices.{label}"
+                )
         post_migrate.connect(_editor_access_after_migrate, sender=self)
         page_published.connect(_lesson_count_on_publish)
         page_unpublished.connect(_lesson_count_on_publish)

@@ -8,7 +8,9 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
+from lms.cache import cached, generation, new_generation
 from lms.models import Department, JobRole, RoleFamily
+from lms.widgets import FastSelect
 
 from .models import (
     Competence,
@@ -39,12 +41,73 @@ MY_STATUS_CHOICES = [
     ("assigned", _("Assigned to me")),
 ]
 
-SELECT = forms.Select(attrs={"class": "usa-select"})
+SELECT = FastSelect(attrs={"class": "usa-select"})
+
+
+# The catalogue's filter choices are reference data (job roles, competences, services, levels)
+# read on every catalogue request: kept in the cache under one generation that any change to
+# those tables renews (receivers connected in CoursesConfig.ready).
+CHOICES_GENERATION = "catalogue-choices"
+CHOICE_MODELS = (
+    "lms.JobRole",
+    "courses.Competence",
+    "courses.CompetenceArea",
+    "courses.CompetencyFramework",
+    "courses.ProficiencyLevel",
+    "champions.Service",
+)
+
+
+def _remembered(name: str, load) -> list[tuple]:
+    token = generation(CHOICES_GENERATION)
+    return load() if token is None else cached(f"choices:{token}:{name}", load)
+
+
+def choices_changed(**kwargs) -> None:
+    new_generation(CHOICES_GENERATION)
 
 
 def _level_choices():
-    levels = ProficiencyLevel.objects.filter(framework__is_default=True).order_by("number")
-    return [(level.number, f"{level.number} – {level.group or level.name}") for level in levels]
+    def load():
+        levels = ProficiencyLevel.objects.filter(framework__is_default=True).order_by("number")
+        return [(level.number, f"{level.number} – {level.group or level.name}") for level in levels]
+
+    return _remembered("level", load)
+
+
+def _area_choices():
+    return _remembered(
+        "area",
+        lambda: [
+            (area.pk, str(area))
+            for area in CompetenceArea.objects.filter(framework__is_default=True)
+        ],
+    )
+
+
+def _competence_choices():
+    return _remembered(
+        "competence",
+        lambda: [
+            (competence.pk, str(competence))
+            for competence in Competence.objects.filter(framework__is_default=True)
+        ],
+    )
+
+
+def _job_role_choices():
+    return _remembered(
+        "job_role",
+        lambda: [(role.pk, str(role)) for role in JobRole.objects.order_by("name")],
+    )
+
+
+def _service_choices():
+    service_model = CoursePage._meta.get_field("service").related_model
+    return _remembered(
+        "service",
+        lambda: [(service.pk, str(service)) for service in service_model.objects.order_by("name")],
+    )
 
 
 class CourseCatalogueFilterSet(django_filters.FilterSet):
@@ -52,21 +115,24 @@ class CourseCatalogueFilterSet(django_filters.FilterSet):
     (the "my status" filter reads its annotations). ``q`` (search) runs last, over the
     already-filtered courses."""
 
-    area = django_filters.ModelChoiceFilter(
+    area = django_filters.TypedChoiceFilter(
         label=_("Competence area"),
-        queryset=CompetenceArea.objects.filter(framework__is_default=True),
+        choices=_area_choices,
+        coerce=int,
         method="filter_area",
         widget=SELECT,
     )
-    competence = django_filters.ModelChoiceFilter(
+    competence = django_filters.TypedChoiceFilter(
         label=_("Competence"),
-        queryset=Competence.objects.filter(framework__is_default=True),
+        choices=_competence_choices,
+        coerce=int,
         method="filter_competence",
         widget=SELECT,
     )
-    job_role = django_filters.ModelChoiceFilter(
+    job_role = django_filters.TypedChoiceFilter(
         label=_("Job role"),
-        queryset=JobRole.objects.order_by("name"),
+        choices=_job_role_choices,
+        coerce=int,
         method="filter_job_role",
         widget=SELECT,
     )
@@ -92,9 +158,11 @@ class CourseCatalogueFilterSet(django_filters.FilterSet):
         method="filter_duration",
         widget=SELECT,
     )
-    service = django_filters.ModelChoiceFilter(
+    service = django_filters.TypedChoiceFilter(
         label=_("Digital service"),
-        queryset=CoursePage._meta.get_field("service").related_model.objects.order_by("name"),
+        choices=_service_choices,
+        coerce=int,
+        field_name="service_id",
         widget=SELECT,
     )
     status = django_filters.ChoiceFilter(
@@ -112,17 +180,20 @@ class CourseCatalogueFilterSet(django_filters.FilterSet):
 
     def filter_area(self, queryset, name, value):
         return queryset.filter(
-            pk__in=CourseCompetence.objects.filter(competence__area=value).values("course_id")
+            pk__in=CourseCompetence.objects.filter(competence__area_id=value).values("course_id")
         )
 
     def filter_competence(self, queryset, name, value):
         return queryset.filter(
-            pk__in=CourseCompetence.objects.filter(competence=value).values("course_id")
+            pk__in=CourseCompetence.objects.filter(competence_id=value).values("course_id")
         )
 
     def filter_job_role(self, queryset, name, value):
+        job_role = JobRole.objects.filter(pk=value).first()
+        if job_role is None:  # deleted since the choices were read
+            return queryset.none()
         return queryset.filter(
-            pk__in=CoursePage.objects.filter(courses_for_job_role(value)).values("pk")
+            pk__in=CoursePage.objects.filter(courses_for_job_role(job_role)).values("pk")
         )
 
     def filter_role_family(self, queryset, name, value):

@@ -19,6 +19,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.routing import CachedViewRestrictionsMixin
 from lms.models import RoleFamily
 
 from .blocks import LessonStreamBlock
@@ -155,7 +156,7 @@ class Difficulty(models.TextChoices):
     ADVANCED = "advanced", _("Advanced")
 
 
-class CourseCatalogPage(Page):
+class CourseCatalogPage(CachedViewRestrictionsMixin, Page):
     """The course catalogue: lists the course pages below it, with filters and search."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -182,7 +183,7 @@ def _sign_in_required(request, message: str):
     return redirect_to_login(request.get_full_path())
 
 
-class CoursePage(Page):
+class CoursePage(CachedViewRestrictionsMixin, Page):
     """A short course: a summary, outcomes, audience and competences, and lessons below it."""
 
     summary = models.TextField(_("summary"), max_length=600)
@@ -330,7 +331,7 @@ class CourseCompetence(Orderable):
         ]
 
 
-class LessonPage(Page):
+class LessonPage(CachedViewRestrictionsMixin, Page):
     """One lesson of a course: a short page of instructions, media and knowledge checks."""
 
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=5)
@@ -357,12 +358,22 @@ class LessonPage(Page):
         from .selectors import can_open_course, enrolment_for
         from .services import lesson_visit
 
-        course = self.get_parent().specific
+        course = self.course_page()
         enrolment = enrolment_for(user=request.user, course_id=course.pk)
         if not can_open_course(user=request.user, course=course, enrolment=enrolment):
             raise PermissionDenied
-        lesson_visit(user=request.user, lesson=self)
+        # Handed to get_context, which would otherwise read the enrolment again.
+        self._served_enrolment = lesson_visit(user=request.user, lesson=self, enrolment=enrolment)
         return super().serve(request, *args, **kwargs)
+
+    def course_page(self) -> CoursePage:
+        """The course this lesson belongs to: one query, then remembered on the instance
+        (where treebeard's ``get_parent`` finds it too)."""
+        parent = getattr(self, "_cached_parent_obj", None)
+        if not isinstance(parent, CoursePage):
+            parent = CoursePage.objects.get(path=self.path[: -self.steplen])
+            self._cached_parent_obj = parent
+        return parent
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import KNOWLEDGE_CHECK_SESSION_KEY, lesson_page_context
@@ -373,7 +384,12 @@ class LessonPage(Page):
             answers = {}
             if session is not None:
                 answers = session.get(KNOWLEDGE_CHECK_SESSION_KEY, {}).get(str(self.pk), {})
-            context.update(lesson_page_context(user=request.user, lesson=self, answers=answers))
+            extra = {}
+            if hasattr(self, "_served_enrolment"):
+                extra["enrolment"] = self._served_enrolment
+            context.update(
+                lesson_page_context(user=request.user, lesson=self, answers=answers, **extra)
+            )
         return context
 
 

@@ -152,12 +152,19 @@ def knowledge_check_grade(*, block, choice_index: int) -> KnowledgeCheckResult |
     )
 
 
-def lesson_page_context(*, user, lesson: LessonPage, answers: dict | None = None) -> dict:
+_UNKNOWN = object()
+
+
+def lesson_page_context(
+    *, user, lesson: LessonPage, answers: dict | None = None, enrolment=_UNKNOWN
+) -> dict:
     """Breadcrumbs, "lesson n of m", previous / next, whether it is done, and the graded
-    answers to its knowledge checks (from this person's session)."""
-    course = lesson.get_parent().specific
+    answers to its knowledge checks (from this person's session). ``enrolment`` is the
+    person's enrolment on the course (or None) when the caller has already read it."""
+    course = lesson.course_page()
     lessons = course_lessons(course)
-    enrolment = enrolment_for(user=user, course_id=course.pk)
+    if enrolment is _UNKNOWN:
+        enrolment = enrolment_for(user=user, course_id=course.pk)
     done = done_lesson_ids(enrolment)
     index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
     results = {}

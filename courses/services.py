@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -121,17 +123,46 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletionResult:
     return LessonCompletionResult(enrolment, created, completed_now)
 
 
-@transaction.atomic
-def lesson_visit(*, user, lesson: LessonPage) -> Enrolment | None:
-    """Remember where a person is, so they can resume there. No enrolment, nothing recorded."""
-    course_id = lesson.get_parent().id
-    enrolment = Enrolment.objects.filter(user=user, course_id=course_id).first()
+# Re-opening the lesson you are on refreshes "last activity" at most this often, so reading a
+# lesson does not write to the database on every request.
+VISIT_REFRESH = dt.timedelta(minutes=5)
+
+
+def lesson_visit(
+    *, user, lesson: LessonPage, enrolment: Enrolment | None = None
+) -> Enrolment | None:
+    """Remember where a person is, so they can resume there. No enrolment, nothing recorded.
+
+    ``enrolment`` is the person's enrolment on the lesson's course when the caller has it.
+    At most one UPDATE, and none when the person re-opens the same lesson within
+    ``VISIT_REFRESH``; the in-memory enrolment is updated to match.
+    """
     if enrolment is None:
-        return None
+        course_path = lesson.path[: -lesson.steplen]
+        enrolment = Enrolment.objects.filter(user=user, course__path=course_path).first()
+        if enrolment is None:
+            return None
     now = timezone.now()
+    if (
+        enrolment.last_lesson_id == lesson.pk
+        and enrolment.started_at is not None
+        and enrolment.last_activity_at is not None
+        and now - enrolment.last_activity_at < VISIT_REFRESH
+    ):
+        return enrolment
+    changes = {
+        "last_lesson_id": lesson.pk,
+        "last_activity_at": now,
+        "started_at": enrolment.started_at or now,
+    }
+    # started_at is only ever set once, even if two tabs race here.
     Enrolment.objects.filter(pk=enrolment.pk).update(
-        last_lesson=lesson, last_activity_at=now, started_at=enrolment.started_at or now
+        last_lesson_id=lesson.pk,
+        last_activity_at=now,
+        started_at=Coalesce(F("started_at"), Value(now)),
     )
+    for field, value in changes.items():
+        setattr(enrolment, field, value)
     return enrolment
 
 

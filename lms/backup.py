@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -180,4 +181,7 @@ def backup_restore(*, archive_path: Path) -> dict:
             target = Path(settings.MEDIA_ROOT)
             target.mkdir(parents=True, exist_ok=True)
             shutil.copytree(media, target, dirs_exist_ok=True)
+    # Cached routes, roles, sessions and settings describe the database that was replaced.
+    # The cache has a Redis database of its own (settings: CACHE_URL), so this drops no task.
+    cache.clear()
     return manifest

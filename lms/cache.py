@@ -72,3 +72,56 @@ class FailSafeRedisCache(RedisCache):
 
     def clear(self):
         return self._call("clear", False)
+
+
+# --- Read-through caching with invalidation -----------------------------------------------------
+#
+# Small helpers for the hot per-request lookups (a person's roles, whether they have an
+# authenticator, the page a URL routes to). Every value is stored wrapped in a 1-tuple so that
+# None/False can be cached too. Invalidation happens twice: at once, and again when the
+# transaction commits — otherwise a request reading between the change and the commit could put
+# the old value back for the rest of the timeout. While the cache is down (FailSafeRedisCache)
+# every read misses and the value is computed, so correctness never depends on the cache.
+
+_MISSING = object()
+
+
+def cached(key: str, compute, *, timeout: int = 3600):
+    """``compute()``'s value, from the cache when it is there."""
+    from django.core.cache import cache
+
+    hit = cache.get(key, _MISSING)
+    if hit is not _MISSING and isinstance(hit, tuple) and len(hit) == 1:
+        return hit[0]
+    value = compute()
+    cache.set(key, (value,), timeout)
+    return value
+
+
+def forget(*keys: str) -> None:
+    """Drop cached values now and once the current transaction (if any) commits."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    cache.delete_many(list(keys))
+    transaction.on_commit(lambda: cache.delete_many(list(keys)))
+
+
+def generation(name: str) -> str | None:
+    """The current token of a family of cached values (None while the cache is down)."""
+    import uuid
+
+    from django.core.cache import cache
+
+    key = f"generation:{name}"
+    token = cache.get(key)
+    if token is None:
+        token = uuid.uuid4().hex
+        if not cache.add(key, token, None):
+            token = cache.get(key)
+    return token
+
+
+def new_generation(name: str) -> None:
+    """Invalidate every value cached under ``generation(name)`` (now and at commit)."""
+    forget(f"generation:{name}")

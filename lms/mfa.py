@@ -24,6 +24,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
+from .cache import cached
 from .permissions import uses_admin
 from .qr import qr_svg
 
@@ -35,9 +36,23 @@ def mfa_required_for(user) -> bool:
     """Must this person pass a second factor before using the site?"""
     if not user.is_authenticated:
         return False
-    if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
+    if has_confirmed_device(user.pk):
         return True
     return bool(getattr(settings, "MFA_REQUIRED", False)) and uses_admin(user)
+
+
+def has_confirmed_device(user_id: int) -> bool:
+    """Does this person have a confirmed authenticator? Remembered in the cache; every save or
+    delete of a device forgets it (lms.signals), so a new device is asked for at once."""
+
+    def load() -> bool:
+        return TOTPDevice.objects.filter(user_id=user_id, confirmed=True).exists()
+
+    return cached(mfa_device_key(user_id), load)
+
+
+def mfa_device_key(user_id: int) -> str:
+    return f"mfa-device:{user_id}"
 
 
 class RequireMFAMiddleware:

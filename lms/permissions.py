@@ -23,7 +23,7 @@ def user_roles(user) -> frozenset[Role]:
     cached = getattr(user, "_civicskills_roles", None)
     if cached is not None:
         return cached
-    names = set(user.groups.values_list("name", flat=True))
+    names = group_names(user.pk)
     roles = {Role.LEARNER}
     roles.update(role for role in Role if role.value in names)
     if user.is_superuser:
@@ -31,6 +31,23 @@ def user_roles(user) -> frozenset[Role]:
     result = frozenset(roles)
     user._civicskills_roles = result
     return result
+
+
+def group_names(user_id: int) -> frozenset[str]:
+    """Names of the groups a user is in, remembered in the cache between requests.
+
+    The "roles" generation is renewed whenever any group membership or group changes
+    (lms.signals), so a role taken away stops working on the next request.
+    """
+    from django.contrib.auth.models import Group
+
+    from .cache import cached, generation
+
+    def load() -> frozenset[str]:
+        return frozenset(Group.objects.filter(user=user_id).values_list("name", flat=True))
+
+    token = generation("roles")
+    return load() if token is None else cached(f"roles:{token}:{user_id}", load)
 
 
 def has_role(user, *roles: Role) -> bool:

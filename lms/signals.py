@@ -1,15 +1,18 @@
 """Audit receivers for events that happen inside Django and its libraries (sign-in, lockouts,
-role changes from any screen). They only record; they never change data."""
+role changes from any screen) — they only record, they never change data — and the receivers
+that forget cached roles and authenticator flags when those change."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
+from .cache import forget, new_generation
 
 
 @receiver(user_login_failed)
@@ -68,3 +71,24 @@ def audit_group_permissions_changed(sender, instance, action, pk_set, reverse, *
             target=instance,
             permission_ids=sorted(pk_set or []),
         )
+
+
+# --- Cached lookups (lms.permissions.group_names, lms.mfa.has_confirmed_device) --------------
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through)
+def roles_changed(sender, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear", "pre_clear"}:
+        new_generation("roles")
+
+
+@receiver([post_save, post_delete], sender=Group)
+def group_changed(sender, **kwargs):
+    new_generation("roles")
+
+
+@receiver([post_save, post_delete], sender=TOTPDevice)
+def mfa_device_changed(sender, instance, **kwargs):
+    from .mfa import mfa_device_key
+
+    forget(mfa_device_key(instance.user_id))

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from cms import routing
 
 from . import mfa, views
 from .ratelimit import ratelimit
@@ -43,5 +45,9 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page serving comes last: it catches every remaining path.
-urlpatterns.append(path("", include(wagtail_urls)))
+# Wagtail's page serving comes last: it catches every remaining path. Its own URLs, with the
+# page view swapped for cms.routing.serve (the same view, remembering routes between requests).
+urlpatterns += [
+    *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
+]

@@ -132,3 +132,21 @@ def test_query_budget(learner_client, learner, django_assert_max_num_queries, si
     with django_assert_max_num_queries(20):
         response = learner_client.get(URL, params)
     assert response.status_code == 200
+
+
+def test_filter_choices_follow_new_and_renamed_job_roles(learner_client):
+    """The filter choices are cached; a new or renamed job role shows on the next request."""
+    url = reverse("courses:catalogue")
+    learner_client.get(url)
+    role = JobRole.objects.create(name="Harbour master", family=RoleFamily.FRONTLINE)
+    assert "Harbour master" in learner_client.get(url).content.decode()
+    role.name = "Harbour officer"
+    role.save()
+    page = learner_client.get(url).content.decode()
+    assert "Harbour officer" in page and "Harbour master" not in page
+    course = make_course("Ferry bookings", audience_job_roles=[])
+    course.audience_job_roles.set([role])
+    course.save_revision().publish()
+    assert titles(learner_client, job_role=role.pk) == ["Ferry bookings"]
+    role.delete()
+    assert "Harbour officer" not in learner_client.get(url).content.decode()
