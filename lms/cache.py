@@ -86,39 +86,47 @@ class FailSafeRedisCache(RedisCache):
 _MISSING = object()
 
 
-def cached(key: str, compute, *, timeout: int = 3600):
-    """``compute()``'s value, from the cache when it is there."""
+def _quietly(operation: str, fallback, *args, **kwargs):
+    """A cache call that answers ``fallback`` instead of raising: these lookups run on every
+    request (middleware included), so even a cache backend that is not fail-safe must not be
+    able to turn a page — or /healthz — into a 500."""
     from django.core.cache import cache
 
-    hit = cache.get(key, _MISSING)
+    try:
+        return getattr(cache, operation)(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001  (any backend's connection error)
+        logger.warning("cache_unavailable operation=%s error=%r", operation, exc)
+        return fallback
+
+
+def cached(key: str, compute, *, timeout: int = 3600):
+    """``compute()``'s value, from the cache when it is there."""
+    hit = _quietly("get", _MISSING, key, _MISSING)
     if hit is not _MISSING and isinstance(hit, tuple) and len(hit) == 1:
         return hit[0]
     value = compute()
-    cache.set(key, (value,), timeout)
+    _quietly("set", None, key, (value,), timeout)
     return value
 
 
 def forget(*keys: str) -> None:
     """Drop cached values now and once the current transaction (if any) commits."""
-    from django.core.cache import cache
     from django.db import transaction
 
-    cache.delete_many(list(keys))
-    transaction.on_commit(lambda: cache.delete_many(list(keys)))
+    _quietly("delete_many", None, list(keys))
+    transaction.on_commit(lambda: _quietly("delete_many", None, list(keys)))
 
 
 def generation(name: str) -> str | None:
     """The current token of a family of cached values (None while the cache is down)."""
     import uuid
 
-    from django.core.cache import cache
-
     key = f"generation:{name}"
-    token = cache.get(key)
+    token = _quietly("get", None, key)
     if token is None:
         token = uuid.uuid4().hex
-        if not cache.add(key, token, None):
-            token = cache.get(key)
+        if not _quietly("add", False, key, token, None):
+            token = _quietly("get", None, key)
     return token
 
 
