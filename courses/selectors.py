@@ -41,8 +41,9 @@ class Progress:
 
 
 def course_lessons(course: CoursePage) -> list[LessonPage]:
-    """The live lessons of a course, in the order editors arranged them."""
-    return list(LessonPage.objects.child_of(course).live().order_by("path"))
+    """The live lessons of a course, in the order editors arranged them (without their
+    bodies: lists show titles and links; reading a body from these would cost a query)."""
+    return list(LessonPage.objects.child_of(course).live().order_by("path").defer_streamfields())
 
 
 def enrolment_for(*, user, course_id: int) -> Enrolment | None:
@@ -214,12 +215,21 @@ def courses_for_user(user) -> QuerySet[CoursePage]:
 
 def course_ids_for_role_family(family: str) -> list[int]:
     """Live courses meant for a role family (a JSON list, read in Python: SQLite has no
-    JSON ``contains``)."""
-    return [
-        pk
-        for pk, families in CoursePage.objects.live().values_list("pk", "audience_role_families")
-        if family in (families or [])
-    ]
+    JSON ``contains``). Remembered under the pages generation: only publishing changes it."""
+    from cms.routing import PAGES
+    from lms.cache import cached, generation
+
+    def load() -> list[int]:
+        return [
+            pk
+            for pk, families in CoursePage.objects.live().values_list(
+                "pk", "audience_role_families"
+            )
+            if family in (families or [])
+        ]
+
+    token = generation(PAGES)
+    return load() if token is None else cached(f"role-family-courses:{token}:{family}", load)
 
 
 def courses_for_job_role(job_role) -> Q:
@@ -255,34 +265,39 @@ def my_learning(*, user, today: dt.date | None = None) -> MyLearning:
 
     today = today or timezone.localdate()
     result = MyLearning()
+    # Every assignment points at the person's enrolment on its course, so the enrolments
+    # (with their courses) are read once and the assignments only add due dates.
+    enrolments = list(
+        Enrolment.objects.filter(user=user, course__live=True)
+        .select_related("course")
+        .order_by("-last_activity_at", "-enrolled_at", "pk")
+    )
+    enrolments_by_id = {enrolment.pk: enrolment for enrolment in enrolments}
     assignments = (
         Assignment.objects.filter(user=user, status=AssignmentStatus.ACTIVE, course__live=True)
-        .select_related("course", "enrolment")
+        .only("course_id", "enrolment_id", "due_date", "required")
         .order_by("due_date", "course__title", "pk")
     )
     assigned_course_ids = set()
     for assignment in assignments:
         if assignment.course_id in assigned_course_ids:
             continue  # one line per course, the earliest due date first
+        enrolment = enrolments_by_id.get(assignment.enrolment_id)
+        if enrolment is None:
+            continue
         assigned_course_ids.add(assignment.course_id)
-        enrolment = assignment.enrolment
         if enrolment.completed_at is not None:
             continue  # shown under completed
         result.assigned.append(
             LearningItem(
-                course=assignment.course,
+                course=enrolment.course,
                 enrolment=enrolment,
-                progress=Progress(enrolment.lessons_completed, assignment.course.lesson_count),
+                progress=Progress(enrolment.lessons_completed, enrolment.course.lesson_count),
                 due_date=assignment.due_date,
                 required=assignment.required,
                 overdue=assignment.due_date is not None and assignment.due_date < today,
             )
         )
-    enrolments = (
-        Enrolment.objects.filter(user=user, course__live=True)
-        .select_related("course")
-        .order_by("-last_activity_at", "-enrolled_at", "pk")
-    )
     enrolled_ids = set()
     for enrolment in enrolments:
         enrolled_ids.add(enrolment.course_id)
