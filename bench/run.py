@@ -182,8 +182,8 @@ def _run_load(city, args, results: dict) -> None:
             "bench.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            str(os.cpu_count() or 2),
+            "--workers",  # gunicorn's own advice: (2 × cores) + 1, for page and baseline alike
+            str(2 * (os.cpu_count() or 2) + 1),
             "--log-level",
             "warning",
         ],
