@@ -13,7 +13,8 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Degrades to "no cache" while Redis is down (pages keep working): lms/cache.py
+        "BACKEND": "lms.cache.FailSafeRedisCache",
         "LOCATION": env_required("CACHE_URL"),
         "TIMEOUT": 300,
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

@@ -50,3 +50,19 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_cache_and_sessions_survive_a_redis_outage():
+    """Production reads sessions, routes and roles through the cache: it must be the fail-safe
+    backend, so a Redis outage degrades to the database instead of failing every page."""
+    code = (
+        "from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND']); print(settings.SESSION_ENGINE)"
+    )
+    result = _manage("shell", "-c", code, env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == [
+        "lms.cache.FailSafeRedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ]
