@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from lms.permissions import department_descendant_ids, has_role
+from lms.permissions import has_role
 from lms.roles import Role
 
 from ..models import Champion, ChampionStatus, Feedback, FeedbackStatus, Service
 from .network import OPEN_FEEDBACK_STATUSES
+from .rollouts import department_tree
 
 # What the "you said, we did" page shows: items with an outcome staff can read.
 YOU_SAID_WE_DID_STATUSES = (
@@ -23,35 +24,62 @@ def _base() -> QuerySet[Feedback]:
     return Feedback.objects.select_related("service", "department", "answered_by")
 
 
-def routing_filter_for_champion_user(user) -> Q | None:
+def routing_filter_for_champion_user(user, *, championships=None) -> Q | None:
     """The feedback a champion is responsible for: their services, in their departments (and
-    below them). None when they champion nothing."""
-    championships = list(
-        Champion.objects.filter(user=user, status=ChampionStatus.APPROVED).values_list(
-            "service_id", "department_id"
+    below them). None when they champion nothing.
+
+    ``championships``: the person's approved ``Champion`` rows when the caller already holds
+    them (the hub does), to save the query. The department tree is read once, whatever the
+    number of championships.
+    """
+    if championships is None:
+        pairs = list(
+            Champion.objects.filter(user=user, status=ChampionStatus.APPROVED).values_list(
+                "service_id", "department_id"
+            )
         )
-    )
-    if not championships:
+    else:
+        pairs = [(c.service_id, c.department_id) for c in championships]
+    if not pairs:
         return None
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in department_tree().items():
+        children.setdefault(parent_id, []).append(pk)
     condition = Q(pk__in=[])
-    for service_id, department_id in championships:
-        condition |= Q(
-            service_id=service_id, department_id__in=department_descendant_ids([department_id])
-        )
+    for service_id, department_id in pairs:
+        condition |= Q(service_id=service_id, department_id__in=_subtree(department_id, children))
     return condition
 
 
-def feedback_routed_to(user) -> QuerySet[Feedback]:
+def _subtree(department_id: int, children: dict[int | None, list[int]]) -> set[int]:
+    """A department and every department below it."""
+    result: set[int] = set()
+    stack = [department_id]
+    while stack:
+        pk = stack.pop()
+        if pk not in result:
+            result.add(pk)
+            stack.extend(children.get(pk, ()))
+    return result
+
+
+def feedback_routed_to(user, *, championships=None) -> QuerySet[Feedback]:
     """Items routed to a champion, newest first."""
-    condition = routing_filter_for_champion_user(user)
+    condition = routing_filter_for_champion_user(user, championships=championships)
     if condition is None:
         return Feedback.objects.none()
     return _base().filter(condition).order_by("-created_at", "-pk")
 
 
-def feedback_open_routed_to(user) -> QuerySet[Feedback]:
-    """Items routed to a champion that still wait for them (new ones)."""
-    return feedback_routed_to(user).filter(status=FeedbackStatus.NEW)
+def feedback_open_routed_to(user, *, championships=None) -> QuerySet[Feedback]:
+    """Items routed to a champion that still wait for them (new ones: nobody answered yet,
+    so no ``answered_by`` to fetch)."""
+    return (
+        feedback_routed_to(user, championships=championships)
+        .filter(status=FeedbackStatus.NEW)
+        .select_related(None)
+        .select_related("service", "department")
+    )
 
 
 def feedback_for_responder(user) -> QuerySet[Feedback]:

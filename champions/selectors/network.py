@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Subquery
 
 from lms.models import Department
 
@@ -153,26 +153,49 @@ class ChampionActivity:
     badges: list[BadgeAward]
 
 
+def _count(queryset: QuerySet, field: str = "pk", *, distinct: bool = False) -> Subquery:
+    """``SELECT COUNT([DISTINCT] field)`` of a queryset, as a scalar subquery (no GROUP BY)."""
+    template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F(field), template=template)).values("n"),
+        output_field=IntegerField(),
+    )
+
+
 def champion_activity(user) -> ChampionActivity:
-    """What a champion has done, for recognition: sessions, people helped, answers, badges."""
+    """What a champion has done, for recognition: sessions, people helped, answers, badges.
+
+    Two queries whatever the numbers: every count at once, then the badges. People helped
+    are the distinct mentees who attended a session plus the other people who booked one of
+    the champion's drop-ins.
+    """
+    from django.contrib.auth import get_user_model
+
     from ..models import MentoringSession, OfficeHours, OfficeHoursBooking
 
-    sessions = MentoringSession.objects.filter(champion__user=user)
-    mentee_ids = set(
-        MentoringSession.attendees.through.objects.filter(
-            mentoringsession__champion__user=user
-        ).values_list("user_id", flat=True)
+    attended = MentoringSession.attendees.through.objects.filter(
+        mentoringsession__champion__user=user
     )
-    booking_ids = set(
-        OfficeHoursBooking.objects.filter(office_hours__champion__user=user).values_list(
-            "user_id", flat=True
+    booked = OfficeHoursBooking.objects.filter(office_hours__champion__user=user).exclude(
+        user_id__in=attended.values("user_id")
+    )
+    counts = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(
+            sessions_held=_count(MentoringSession.objects.filter(champion__user=user)),
+            office_hours_held=_count(OfficeHours.objects.filter(champion__user=user)),
+            questions_answered=_count(Feedback.objects.filter(answered_by=user)),
+            attendees=_count(attended, "user_id", distinct=True),
+            other_bookers=_count(booked, "user_id", distinct=True),
         )
+        .get()
     )
     return ChampionActivity(
-        sessions_held=sessions.count(),
-        people_helped=len(mentee_ids | booking_ids),
-        questions_answered=Feedback.objects.filter(answered_by=user).count(),
-        office_hours_held=OfficeHours.objects.filter(champion__user=user).count(),
+        sessions_held=counts["sessions_held"],
+        people_helped=counts["attendees"] + counts["other_bookers"],
+        questions_answered=counts["questions_answered"],
+        office_hours_held=counts["office_hours_held"],
         badges=list(
             BadgeAward.objects.filter(user=user).select_related("badge").order_by("-awarded_at")
         ),

@@ -51,11 +51,12 @@ def apply_errors(form, error: ValidationError) -> None:
 @role_required(Role.CHAMPION)
 def hub(request):
     """The champion's home: services, mentees' progress, drop-ins, questions, activity."""
+    championships = list(champions_approved_for_user(request.user))
     context = {
-        "championships": list(champions_approved_for_user(request.user)),
+        "championships": championships,
         "mentees": mentee_progress_for_champion_user(request.user),
         "office_hours": list(hosted_office_hours(request.user)[:10]),
-        "questions": list(feedback_open_routed_to(request.user)[:20]),
+        "questions": list(feedback_open_routed_to(request.user, championships=championships)[:20]),
         "activity": champion_activity(request.user),
     }
     return render(request, "champions/hub/hub.html", context)

@@ -43,6 +43,12 @@ def change_office():
     return make_staff(Role.CHANGE_OFFICE, user__username="change1").user
 
 
+def assignments_for(user, course):
+    from lms.hr.services import assignments_create
+
+    assignments_create(users=[user], course=course)
+
+
 def fresh(user):
     user.__dict__.pop("_civicskills_roles", None)
     return user
@@ -444,9 +450,111 @@ class TestHub:
                 mentorship_add(champion=champion, mentee=mentee, actor=champion.user)
                 make_feedback(service=service, department=department)
                 make_office_hours(champion=champion)
-            with django_assert_max_num_queries(26):
+            with django_assert_max_num_queries(19):
                 response = client.get(url)
             assert len(response.context["mentees"]) == size
+
+    def test_query_count_does_not_grow_with_the_data(self, client, department):
+        """More championships, mentees, drop-ins, bookings, questions, sessions and badges:
+        the same number of queries (routing used to read the department tree once per
+        championship)."""
+        import datetime as dt
+
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        from django.utils import timezone
+
+        from champions.services.mentoring import mentoring_session_log, mentorship_add
+        from tests.champions.factories import make_office_hours
+
+        course = make_course("Online permits basics")
+        service = make_service(departments=[department], required_courses=[course])
+        champion = make_champion(service=service, department=department)
+        client.force_login(champion.user)
+        url = reverse("champions:hub")
+
+        def grow(championship, count):
+            for _ in range(count):
+                mentee = make_staff(department=championship.department).user
+                mentorship_add(champion=championship, mentee=mentee, actor=champion.user)
+                assignments_for(mentee, course)
+                mentoring_session_log(
+                    champion=championship,
+                    held_on=timezone.localdate() - dt.timedelta(days=1),
+                    duration_minutes=30,
+                    topic="The new form",
+                    attendees=[mentee],
+                )
+                session = make_office_hours(champion=championship, capacity=5)
+                session.bookings.create(user=mentee)
+                make_feedback(service=championship.service, department=championship.department)
+            badge = Badge.objects.create(name=f"Badge {Badge.objects.count() + 1}")
+            BadgeAward.objects.create(badge=badge, user=champion.user, reason="Thanks")
+
+        grow(champion, 1)
+        counts = []
+        for _ in range(2):
+            for _warm_up in range(2):  # the site's own caches fill over the first requests
+                client.get(url)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            counts.append(len(queries))
+            second = make_champion(
+                user=champion.user, service=make_service(departments=[DepartmentFactory()])
+            )
+            grow(champion, 3)
+            grow(second, 3)
+
+        assert response.status_code == 200
+        assert len(response.context["championships"]) == 2
+        assert counts[0] == counts[1], counts
+
+    def test_hub_shows_what_it_counts(self, client, service, department):
+        """Activity figures: sessions held, drop-ins offered, people helped once each (a
+        mentee who attended twice and booked a drop-in is one person), questions answered."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from champions.services.feedback import feedback_answer
+        from champions.services.mentoring import (
+            mentoring_session_log,
+            mentorship_add,
+            office_hours_book,
+        )
+        from tests.champions.factories import make_office_hours
+
+        champion = make_champion(service=service, department=department)
+        mentee = make_staff(department=department).user
+        walk_in = make_staff(department=department).user
+        mentorship_add(champion=champion, mentee=mentee, actor=champion.user)
+        for days in (1, 2):
+            mentoring_session_log(
+                champion=champion,
+                held_on=timezone.localdate() - dt.timedelta(days=days),
+                duration_minutes=30,
+                topic="The new form",
+                attendees=[mentee],
+            )
+        drop_in = make_office_hours(champion=champion, capacity=5)
+        office_hours_book(office_hours_id=drop_in.pk, user=mentee)
+        office_hours_book(office_hours_id=drop_in.pk, user=walk_in)
+        make_office_hours(champion=champion, days_ahead=3)
+        question = make_feedback(service=service, department=department)
+        feedback_answer(feedback=question, actor=champion.user, answer="Use the A3 scanner.")
+        make_feedback(service=service, department=department)  # still open
+        other = make_champion(service=service, department=department)
+        make_office_hours(champion=other)  # someone else's
+        client.force_login(champion.user)
+
+        activity = client.get(reverse("champions:hub")).context["activity"]
+
+        assert (
+            activity.sessions_held,
+            activity.office_hours_held,
+            activity.people_helped,
+            activity.questions_answered,
+        ) == (2, 2, 2, 1)
 
 
 class TestBadges:
