@@ -22,6 +22,16 @@ def generate(
     seconds, service_ids = _services(scale, rng, org, courses["course_ids"])
     yield "services", seconds
     yield "champions_sessions_feedback", _network(scale, rng, org, service_ids)
+    yield "readiness_snapshots", _snapshots()
+
+
+def _snapshots() -> float:
+    """Today's readiness snapshot of every service, as the nightly beat job leaves it."""
+    from champions.services.readiness import readiness_snapshots_take_all
+
+    started = time.perf_counter()
+    readiness_snapshots_take_all()
+    return time.perf_counter() - started
 
 
 def _attempts(scale: Scale, rng: random.Random, course_ids: list[int]) -> float:
