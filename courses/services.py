@@ -6,18 +6,21 @@ Other apps call these; none writes courses' models directly.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
+from django.db.models.constants import OnConflict
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from lms.hr.report_cache import compliance_data_changed
 from lms.outbox import outbox_enqueue
 
 from .models import (
@@ -63,7 +66,7 @@ def enrolments_ensure_bulk(
     """Make sure each (user_id, course_id) has an enrolment; returns them all, keyed by pair.
 
     One INSERT … ON CONFLICT DO NOTHING and one SELECT per batch, whatever the number of
-    people: this is what assigning a curriculum to 10,000 staff runs on.
+    people. Assigning training uses ``enrolments_ensure_for``, which reads nothing back.
     """
     pairs = list(dict.fromkeys(pairs))
     result: dict[tuple[int, int], Enrolment] = {}
@@ -82,6 +85,80 @@ def enrolments_ensure_bulk(
             if key in wanted:
                 result[key] = enrolment
     return result
+
+
+def enrolments_ensure_for(
+    *,
+    user_ids: Collection[int],
+    course_ids: Collection[int],
+    source: str = EnrolmentSource.ASSIGNMENT,
+) -> int:
+    """Make sure each of these people has an enrolment on each of these courses.
+
+    Returns how many enrolments are new. This is what assigning a curriculum to 10,000 staff
+    runs on: one INSERT … SELECT of the people × courses pairs that have no enrolment yet, so
+    the database builds the rows; no model instance is made and nothing is read back (callers
+    join to the enrolments in their own SQL), and a concurrent enrolment is not an error.
+    Existing enrolments are not touched: their source, cycle and progress stay. Ids of people
+    or courses that do not exist are skipped. Every other column gets its model default, as
+    ``Enrolment()`` would.
+    """
+    if not user_ids or not course_ids:
+        return 0
+    qn = connection.ops.quote_name
+    user_model, now = get_user_model(), timezone.now()
+    user_pk, course_pk = qn(user_model._meta.pk.column), qn(CoursePage._meta.pk.column)
+    columns, select, params = [], [], []
+    for field in Enrolment._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(qn(field.column))
+        if field.name in ("user", "course"):
+            select.append(f"u.{user_pk}" if field.name == "user" else f"c.{course_pk}")
+            continue
+        if field.name == "source":
+            value = source
+        elif getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+            value = now
+        else:
+            value = field.get_default()
+        select.append("%s")
+        params.append(field.get_db_prep_save(value, connection))
+    user_ids, course_ids = list(user_ids), list(course_ids)
+    table = qn(Enrolment._meta.db_table)
+    e_user, e_course = (qn(Enrolment._meta.get_field(name).column) for name in ("user", "course"))
+    # Only table and column names of the models, quoted, are interpolated; values are params.
+    body = " ".join(
+        [
+            f"{table} ({', '.join(columns)}) SELECT {', '.join(select)}",  # noqa: S608
+            f"FROM {qn(user_model._meta.db_table)} u, {qn(CoursePage._meta.db_table)} c",
+            f"WHERE u.{user_pk} IN ({', '.join(['%s'] * len(user_ids))})",
+            f"AND c.{course_pk} IN ({', '.join(['%s'] * len(course_ids))})",
+            f"AND NOT EXISTS (SELECT 1 FROM {table} x",  # noqa: S608
+            f"WHERE x.{e_user} = u.{user_pk} AND x.{e_course} = c.{course_pk})",
+        ]
+    )
+    return _insert_select(body, [*params, *user_ids, *course_ids])
+
+
+def _insert_select(body: str, params: list) -> int:
+    """Run ``INSERT INTO <body>`` (an INSERT … SELECT of rows that do not exist yet); returns how
+    many rows it inserted.
+
+    A plain INSERT, cheaper than ON CONFLICT's speculative insertion of every row. Should a
+    concurrent transaction insert one of the rows first, the unique violation rolls back to a
+    savepoint and the statement runs again ignoring conflicts, so that is not an error.
+    """
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"{connection.ops.insert_statement()} {body}", params)
+            return max(cursor.rowcount, 0)
+    except IntegrityError:
+        insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
+        suffix = connection.ops.on_conflict_suffix_sql([], OnConflict.IGNORE, [], [])
+        with connection.cursor() as cursor:
+            cursor.execute(f"{insert} {body} {suffix}", params)
+            return max(cursor.rowcount, 0)
 
 
 @dataclass(frozen=True)
@@ -112,6 +189,7 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletionResult:
     if enrolment.started_at is None:
         enrolment.started_at = now
         fields.append("started_at")
+        compliance_data_changed()  # the HR report counts the course as started
     if created:
         enrolment.lessons_completed = _live_lessons_done(enrolment)
         fields.append("lessons_completed")
@@ -161,6 +239,8 @@ def lesson_visit(
         last_activity_at=now,
         started_at=Coalesce(F("started_at"), Value(now)),
     )
+    if enrolment.started_at is None:
+        compliance_data_changed()  # the HR report counts the course as started
     for field, value in changes.items():
         setattr(enrolment, field, value)
     return enrolment
@@ -227,6 +307,7 @@ def enrolment_check_completion(*, enrolment: Enrolment) -> CourseCompletion | No
     now = timezone.now()
     enrolment.completed_at = now
     enrolment.save(update_fields=["completed_at"])
+    compliance_data_changed()
     completion, created = CourseCompletion.objects.get_or_create(
         enrolment=enrolment,
         cycle=enrolment.cycle,
@@ -291,6 +372,7 @@ def enrolment_start_new_cycle(*, enrolment: Enrolment) -> Enrolment:
     enrolment.save(
         update_fields=["cycle", "completed_at", "lessons_completed", "started_at", "last_lesson"]
     )
+    compliance_data_changed()
     return enrolment
 
 

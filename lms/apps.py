@@ -11,6 +11,7 @@ class LmsConfig(AppConfig):
 
         post_migrate.connect(_sync_roles_after_migrate)
         from . import signals  # noqa: F401  (audit receivers)
+        from .hr import report_cache  # noqa: F401  (compliance report invalidation)
 
 
 def _sync_roles_after_migrate(sender, **kwargs) -> None:

@@ -9,7 +9,7 @@ page's time.
 from __future__ import annotations
 
 from django import forms
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 
@@ -28,6 +28,25 @@ def _attrs(attrs: dict) -> str:
 
 class FastSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
+        choices = [("" if v is None else v, label) for v, label in self.choices]
+        if self.allow_multiple_selected or any(isinstance(c[1], list | tuple) for c in choices):
+            return self._render_groups(name, value, attrs)
+        # The common case — one value, no groups — without building Django's option dicts.
+        values = self.format_value(value)
+        selected = next((str(v) for v, _label in choices if str(v) in values), None)
+        options = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>',
+            ((v, " selected" if str(v) == selected else "", label) for v, label in choices),
+        )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            name,
+            mark_safe(_attrs(self.build_attrs(self.attrs, attrs))),  # noqa: S308  (escaped)
+            options,
+        )
+
+    def _render_groups(self, name, value, attrs):
         widget = self.get_context(name, value, attrs)["widget"]
         html = [format_html('<select name="{}"', widget["name"]), _attrs(widget["attrs"]), ">"]
         for group_name, options, _index in widget["optgroups"]:

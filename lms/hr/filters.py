@@ -20,6 +20,7 @@ from lms.models import (
     StaffStatus,
 )
 from lms.permissions import department_descendant_ids, hr_department_scope
+from lms.widgets import FastSelect
 
 # An assignment is complete when its cycle has a completion: the enrolment is still in that
 # cycle and completed, or it has moved on to a later cycle (recertification).
@@ -155,12 +156,13 @@ class ComplianceFilterSet(django_filters.FilterSet):
         from courses.models import CoursePage
 
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self.filters["course"].queryset = CoursePage.objects.order_by("title")
-        self.filters["department"].queryset = _scoped_departments(request)
+        # The options need only a label: hundreds of them are rendered on every report page.
+        self.filters["course"].queryset = CoursePage.objects.only("title").order_by("title")
+        self.filters["department"].queryset = _scoped_departments(request).only("name")
+        self.filters["job_role"].queryset = JobRole.objects.only("name")
+        self.filters["curriculum"].queryset = Curriculum.objects.only("name")
         for name in ("department", "job_role", "course", "curriculum", "status"):
-            self.filters[name].extra.setdefault(
-                "widget", forms.Select(attrs={"class": "usa-select"})
-            )
+            self.filters[name].extra.setdefault("widget", FastSelect(attrs={"class": "usa-select"}))
         self.filters["required_only"].extra["widget"] = forms.CheckboxInput(
             attrs={"class": "usa-checkbox__input"}
         )

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,12 +39,17 @@ from lms.outbox import outbox_enqueue
 from lms.permissions import department_descendant_ids
 
 from .filters import COMPLETED_Q, StaffFilterSet
+from .report_cache import compliance_data_changed
 
 User = get_user_model()
 
 # Above this many people a rule is applied by a Celery task rather than in the request.
 LARGE_RULE_PEOPLE = 500
 PEOPLE_BATCH = 1000
+# People per step of the set-based assignment engine: each step scans the enrolments and
+# assignments of the courses once, so fewer, larger steps are faster (and 10,000 ids stay well
+# inside SQLite's 32,766 parameters of a statement).
+ASSIGN_BATCH = 10_000
 # A completion this close to expiry is assigned again (recertification).
 RECERTIFY_LEAD_DAYS = 30
 
@@ -149,66 +155,179 @@ def _assign_people(
 
     Existing assignments of the current cycle are kept: a withdrawn one comes back, an open one
     takes the earlier due date (and becomes required if this is required).
+
+    Set-based, so the time goes neither into Python nor into round trips. Per batch of people:
+    one INSERT … SELECT of the missing enrolments, one SELECT (values) of the current-cycle
+    assignments the terms could change, one INSERT … SELECT of the new assignments per due date
+    in the batch (one for an ad-hoc assignment or a fixed date, one per start date still ahead
+    for "days after the start date"), and at most two UPDATEs.
     """
-    from courses.services import enrolments_ensure_bulk
+    from courses.services import enrolments_ensure_for
 
     if not people or not course_ids:
         return 0
+    compliance_data_changed()
     now = timezone.now()
     created = 0
-    for start in range(0, len(people), PEOPLE_BATCH):
-        batch = people[start : start + PEOPLE_BATCH]
+    for start in range(0, len(people), ASSIGN_BATCH):
+        batch = people[start : start + ASSIGN_BATCH]
         user_ids = [user_id for user_id, _start in batch]
-        pairs = [(user_id, course_id) for user_id in user_ids for course_id in course_ids]
-        enrolments = enrolments_ensure_bulk(pairs=pairs)
-        existing = {
-            (row.user_id, row.course_id, row.cycle): row
-            for row in Assignment.objects.filter(
-                user_id__in=user_ids, course_id__in=course_ids
-            ).annotate(is_completed=ExpressionWrapper(COMPLETED_Q, output_field=BooleanField()))
-        }
-        new_rows, changed = [], []
-        for user_id, start_date in batch:
-            due = due_for(start_date)
-            for course_id in course_ids:
-                enrolment = enrolments[(user_id, course_id)]
-                row = existing.get((user_id, course_id, enrolment.cycle))
-                if row is None:
-                    new_rows.append(
+        enrolments_ensure_for(user_ids=user_ids, course_ids=course_ids)
+        due_of = {user_id: due_for(start_date) for user_id, start_date in batch}
+        rows_by_user: dict[int, list[tuple]] = defaultdict(list)
+        for user_id, *row in _assignments_that_may_change(
+            user_ids=user_ids, course_ids=course_ids, terms=terms, dues=due_of.values()
+        ):
+            rows_by_user[user_id].append(row)
+        by_due: dict[dt.date | None, list[int]] = defaultdict(list)
+        revived, tightened = [], []
+        for user_id, due in due_of.items():
+            by_due[due].append(user_id)
+            for pk, status, old_due, old_required, is_completed in rows_by_user.get(user_id, ()):
+                if status == AssignmentStatus.WITHDRAWN:
+                    revived.append(
                         Assignment(
-                            user_id=user_id,
-                            course_id=course_id,
-                            enrolment_id=enrolment.pk,
-                            cycle=enrolment.cycle,
+                            pk=pk,
+                            status=AssignmentStatus.ACTIVE,
                             rule_id=terms.rule_id,
                             curriculum_id=terms.curriculum_id,
                             required=terms.required,
-                            assigned_at=now,
                             due_date=due,
-                            assigned_by_id=terms.assigned_by_id,
+                            assigned_at=now,
                         )
                     )
-                elif row.status == AssignmentStatus.WITHDRAWN:
-                    row.status = AssignmentStatus.ACTIVE
-                    row.rule_id, row.curriculum_id = terms.rule_id, terms.curriculum_id
-                    row.required, row.due_date, row.assigned_at = terms.required, due, now
-                    changed.append(row)
-                elif not row.is_completed and (
-                    _earlier(due, row.due_date) or (terms.required and not row.required)
+                elif not is_completed and (
+                    _earlier(due, old_due) or (terms.required and not old_required)
                 ):
-                    if _earlier(due, row.due_date):
-                        row.due_date = due
-                    row.required = row.required or terms.required
-                    changed.append(row)
-        Assignment.objects.bulk_create(new_rows, ignore_conflicts=True, batch_size=PEOPLE_BATCH)
-        if changed:
+                    tightened.append(
+                        Assignment(
+                            pk=pk,
+                            due_date=due if _earlier(due, old_due) else old_due,
+                            required=old_required or terms.required,
+                        )
+                    )
+        for due, due_user_ids in by_due.items():
+            created += _assignments_insert(
+                user_ids=due_user_ids, course_ids=course_ids, terms=terms, due=due, now=now
+            )
+        # The instances carry only the fields named, so nothing else of the rows is written.
+        if revived:
             Assignment.objects.bulk_update(
-                changed,
+                revived,
                 ["status", "rule", "curriculum", "required", "due_date", "assigned_at"],
                 batch_size=PEOPLE_BATCH,
             )
-        created += len(new_rows)
+        if tightened:
+            Assignment.objects.bulk_update(
+                tightened, ["due_date", "required"], batch_size=PEOPLE_BATCH
+            )
     return created
+
+
+def _assignments_that_may_change(
+    *, user_ids: Sequence[int], course_ids: Sequence[int], terms: _Terms, dues: Iterable
+):
+    """(user_id, pk, status, due_date, required, is_completed) of the current-cycle assignments
+    of these people and courses that new terms could change: withdrawn ones, and ones a due date
+    in ``dues`` is earlier than or "required" would tighten. The caller decides per person; the
+    filter only keeps the rows nothing could change from being read at all."""
+    dues = [due for due in dues if due is not None]
+    may_change = Q(status=AssignmentStatus.WITHDRAWN)
+    if terms.required:
+        may_change |= Q(required=False)
+    if dues:
+        may_change |= Q(due_date__isnull=True) | Q(due_date__gt=min(dues))
+    return (
+        Assignment.objects.filter(
+            may_change,
+            user_id__in=user_ids,
+            course_id__in=course_ids,
+            cycle=F("enrolment__cycle"),
+        )
+        .annotate(is_completed=ExpressionWrapper(COMPLETED_Q, output_field=BooleanField()))
+        .values_list("user_id", "pk", "status", "due_date", "required", "is_completed")
+    )
+
+
+def _assignments_insert(
+    *,
+    user_ids: Sequence[int],
+    course_ids: Sequence[int],
+    terms: _Terms,
+    due: dt.date | None,
+    now: dt.datetime,
+) -> int:
+    """Assign the courses to the people who have no assignment of them in the current cycle.
+
+    One INSERT … SELECT from their enrolments (``enrolments_ensure_for`` made sure they exist),
+    so the database builds the rows; a concurrent assignment is not an error. Returns how many
+    rows were inserted. Columns the terms do not set get their model default, as
+    ``Assignment()`` would.
+    """
+    qn = connection.ops.quote_name
+    enrolment_model = Assignment._meta.get_field("enrolment").related_model
+    table = qn(Assignment._meta.db_table)
+    from_enrolment = {"user": "user_id", "course": "course_id", "enrolment": "id", "cycle": "cycle"}
+    values = {
+        "rule": terms.rule_id,
+        "curriculum": terms.curriculum_id,
+        "required": terms.required,
+        "assigned_at": now,
+        "due_date": due,
+        "assigned_by": terms.assigned_by_id,
+    }
+    columns, select, params = [], [], []
+    for field in Assignment._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(qn(field.column))
+        if field.name in from_enrolment:
+            column = enrolment_model._meta.get_field(from_enrolment[field.name]).column
+            select.append(f"e.{qn(column)}")
+            continue
+        value = values[field.name] if field.name in values else field.get_default()
+        select.append("%s")
+        params.append(field.get_db_prep_save(value, connection))
+    e_user, e_course, e_cycle = (
+        qn(enrolment_model._meta.get_field(name).column)
+        for name in ("user_id", "course_id", "cycle")
+    )
+    a_user, a_course, a_cycle = (
+        qn(Assignment._meta.get_field(name).column) for name in ("user_id", "course_id", "cycle")
+    )
+    # Only table and column names of the models, quoted, are interpolated; values are params.
+    body = " ".join(
+        [
+            f"{table} ({', '.join(columns)}) SELECT {', '.join(select)}",  # noqa: S608
+            f"FROM {qn(enrolment_model._meta.db_table)} e",
+            f"WHERE e.{e_user} IN ({', '.join(['%s'] * len(user_ids))})",
+            f"AND e.{e_course} IN ({', '.join(['%s'] * len(course_ids))})",
+            f"AND NOT EXISTS (SELECT 1 FROM {table} a",  # noqa: S608
+            f"WHERE a.{a_user} = e.{e_user} AND a.{a_course} = e.{e_course}",
+            f"AND a.{a_cycle} = e.{e_cycle})",
+        ]
+    )
+    return _insert_select(body, [*params, *user_ids, *course_ids])
+
+
+def _insert_select(body: str, params: list) -> int:
+    """Run ``INSERT INTO <body>`` (an INSERT … SELECT of rows that do not exist yet); returns how
+    many rows it inserted.
+
+    A plain INSERT, cheaper than ON CONFLICT's speculative insertion of every row. Should a
+    concurrent transaction insert one of the rows first, the unique violation rolls back to a
+    savepoint and the statement runs again ignoring conflicts, so that is not an error.
+    """
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"{connection.ops.insert_statement()} {body}", params)
+            return max(cursor.rowcount, 0)
+    except IntegrityError:
+        insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
+        suffix = connection.ops.on_conflict_suffix_sql([], OnConflict.IGNORE, [], [])
+        with connection.cursor() as cursor:
+            cursor.execute(f"{insert} {body} {suffix}", params)
+            return max(cursor.rowcount, 0)
 
 
 def _rule_assign(rule: AssignmentRule, *, user_ids: Iterable[int] | None = None) -> int:
@@ -238,6 +357,7 @@ def _rule_withdraw(rule: AssignmentRule, *, user_ids: Iterable[int] | None = Non
         Assignment.objects.filter(pk__in=[pk for pk, _user in ids]).update(
             status=AssignmentStatus.WITHDRAWN
         )
+        compliance_data_changed()
     return {user_id for _pk, user_id in ids}
 
 
@@ -429,6 +549,7 @@ def _rule_move_due_dates(rule: AssignmentRule) -> list[int]:
             row.due_date = due
             changed.append(row)
     Assignment.objects.bulk_update(changed, ["due_date"], batch_size=PEOPLE_BATCH)
+    compliance_data_changed()
     return sorted({row.user_id for row in changed})
 
 
@@ -464,6 +585,7 @@ def assignments_refresh_for_people(*, user_ids: Iterable[int]) -> None:
     user_ids = sorted(set(user_ids))
     if not user_ids:
         return
+    compliance_data_changed()  # they may have moved department or job role
     rules = list(
         AssignmentRule.objects.filter(is_active=True).select_related("curriculum", "service")
     )
@@ -591,6 +713,7 @@ def assignment_delete(*, assignment: Assignment, actor=None, request=None) -> No
         status=assignment.status,
     )
     assignment.delete()
+    compliance_data_changed()
 
 
 # --- recertification ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from lms.permissions import has_role, hr_department_scope, require_hr_department
 from lms.roles import Role
 
 from .filters import ComplianceFilterSet
+from .report_cache import compliance_department_rows_cached
 from .reports import compliance_csv, compliance_xlsx
 from .selectors import (
     EXPIRY_WINDOWS,
@@ -58,7 +59,18 @@ def compliance_report(request):
     export = request.GET.get("export")
     if export in {"csv", "xlsx"} and request.GET.get("rows") == "person":
         group = "person"  # one row per person for everyone in the current filter
-    rows = compliance_rows(queryset=queryset, group=group)
+    cached_at = None
+    filters_valid = not filterset.is_bound or filterset.is_valid()
+    if group == "department" and export not in {"csv", "xlsx"} and filters_valid:
+        # The whole-city page: cached per scope and filters (exports and drill-downs are not).
+        cached = compliance_department_rows_cached(
+            scope=scope,
+            filters=[(name, request.GET.getlist(name)) for name in filterset.filters],
+            compute=lambda: compliance_rows(queryset=queryset, group=group),
+        )
+        rows, cached_at = cached.rows, cached.cached_at
+    else:
+        rows = compliance_rows(queryset=queryset, group=group)
     if export in {"csv", "xlsx"}:
         filename = f"compliance-{timezone.localdate():%Y-%m-%d}"
         audit_record(
@@ -89,6 +101,7 @@ def compliance_report(request):
             "windows": EXPIRY_WINDOWS,
             "filter_query": query.urlencode(),
             "current_query": request.GET.urlencode(),
+            "cached_at": cached_at,
         },
     )
 

@@ -11,6 +11,7 @@ from courses.services import (
     enrolment_create,
     enrolment_missing_requirements,
     enrolments_ensure_bulk,
+    enrolments_ensure_for,
     lesson_complete,
 )
 from lms.models import OutboxMessage
@@ -108,3 +109,29 @@ def test_bulk_enrolment_is_idempotent(learner, other_learner):
     second = enrolments_ensure_bulk(pairs=pairs)
     assert {e.pk for e in first.values()} == {e.pk for e in second.values()}
     assert Enrolment.objects.count() == 2
+
+
+def test_enrolments_ensure_for_adds_the_missing_ones_as_the_model_would(learner, other_learner):
+    """One statement for people × courses: new rows get the model defaults and the source;
+    an enrolment that exists keeps its source and progress; unknown ids are skipped."""
+    from courses.models import EnrolmentSource
+
+    first, second = make_course("First", lessons=0), make_course("Second", lessons=0)
+    own = enrolment_create(user=learner, course=first, source=EnrolmentSource.SELF)
+    Enrolment.objects.filter(pk=own.pk).update(lessons_completed=2)
+    people, courses = [learner.pk, other_learner.pk, 987654], [first.pk, second.pk]
+
+    assert enrolments_ensure_for(user_ids=people, course_ids=courses) == 3
+    assert enrolments_ensure_for(user_ids=people, course_ids=courses) == 0
+
+    rows = {(e.user_id, e.course_id): e for e in Enrolment.objects.all()}
+    assert set(rows) == {(u, c) for u in people[:2] for c in courses}
+    own.refresh_from_db()
+    assert (own.source, own.lessons_completed) == (EnrolmentSource.SELF, 2)
+    expected = Enrolment(source=EnrolmentSource.ASSIGNMENT)
+    for key, enrolment in rows.items():
+        if enrolment.pk == own.pk:
+            continue
+        assert enrolment.enrolled_at is not None
+        for field in ("source", "cycle", "lessons_completed", "started_at", "completed_at"):
+            assert getattr(enrolment, field) == getattr(expected, field), (key, field)

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends import locmem
 from django.utils import timezone
 
 from lms.hr.reminders import manager_digest_send, reminder_claim, reminders_run
@@ -107,12 +108,14 @@ def test_run_killed_midway_then_rerun_sends_everyone_exactly_once(monkeypatch):
     monkeypatch.setattr(EmailMultiAlternatives, "send", killed_before_second_send)
     with pytest.raises(WorkerKilled):
         reminders_run()
-    # The first person got theirs; the second was claimed but never sent; the third untouched.
+    # The batch was claimed at once; the first person got theirs (and it is marked sent), the
+    # second and third are claimed but not sent.
     assert [m.to for m in mail.outbox] == [[people[0].user.email]]
     claims = ReminderLog.objects.filter(kind="overdue", assignment__isnull=True)
     assert {(c.user_id, c.sent_at is not None) for c in claims} == {
         (people[0].user.pk, True),
         (people[1].user.pk, False),
+        (people[2].user.pk, False),
     }
     monkeypatch.setattr(EmailMultiAlternatives, "send", original_send)
     assert reminders_run()["overdue"] == 2
@@ -193,3 +196,129 @@ def test_manager_digest_on_weekday_only_and_once():
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [boss.user.email]
     assert report.user.last_name in mail.outbox[0].body
+
+
+# --- batches: one claim transaction and one mail connection per batch ------------------------
+
+
+class CountingBackend(locmem.EmailBackend):
+    """The test outbox, counting the mail connections the reminder run opens."""
+
+    opened = 0
+
+    def open(self):
+        type(self).opened += 1
+        return super().open()
+
+
+def _overdue_people(count: int, course) -> list:
+    people = sorted((make_staff() for _ in range(count)), key=lambda p: p.user.pk)
+    for person in people:
+        _assign(person, course, -3)
+    return people
+
+
+def test_batches_share_one_mail_connection_and_send_everyone_once(settings, monkeypatch):
+    from lms.hr import reminders
+
+    settings.EMAIL_BACKEND = "tests.lms.test_hr_reminders.CountingBackend"
+    monkeypatch.setattr(reminders, "REMINDER_BATCH", 2)
+    monkeypatch.setattr(CountingBackend, "opened", 0)
+    people = _overdue_people(5, make_course("Late course"))
+    mail.outbox.clear()
+    assert reminders_run()["overdue"] == 5
+    assert CountingBackend.opened == 3  # batches of 2, 2 and 1
+    assert reminders_run()["overdue"] == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.user.email for p in people)
+    claims = ReminderLog.objects.filter(kind="overdue")
+    assert claims.count() == 10 and not claims.filter(sent_at__isnull=True).exists()
+
+
+def test_reading_for_reminders_does_not_grow_with_people():
+    """Only the per-e-mail lock and mark (the exactly-once writes) grow with the people."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    course = make_course("Late course")
+
+    def run_for(count: int) -> int:
+        _overdue_people(count, course)
+        with CaptureQueriesContext(connection) as queries:
+            assert reminders_run()["overdue"] == count
+        return len(queries)
+
+    run_for(1)  # the first run also fills the site-root cache
+    two, three, six = run_for(2), run_for(3), run_for(6)
+    per_email = three - two
+    assert six - two == 4 * per_email
+    # PostgreSQL: the mark only (the batch's advisory locks are two statements per batch);
+    # elsewhere a transaction per e-mail: savepoint, lock, mark, release.
+    assert per_email == (1 if connection.vendor == "postgresql" else 4)
+
+
+def test_a_refused_message_in_a_batch_is_the_only_one_sent_next_time(monkeypatch):
+    people = _overdue_people(3, make_course("Late course"))
+    original_send = EmailMultiAlternatives.send
+    refused = people[1].user.email
+
+    def send(message, *args, **kwargs):
+        if message.to == [refused]:
+            raise OSError("mailbox unavailable")
+        return original_send(message, *args, **kwargs)
+
+    mail.outbox.clear()
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailMultiAlternatives, "send", send)
+        assert reminders_run()["overdue"] == 2
+    assert reminders_run()["overdue"] == 1
+    assert reminders_run()["overdue"] == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.user.email for p in people)
+
+
+def test_manager_digests_are_claimed_together_and_an_interrupted_one_resumed():
+    from lms.hr.reminders import municipality_settings
+
+    course = make_course("Late course")
+    bosses = [make_staff(Role.LINE_MANAGER) for _ in range(2)]
+    for boss in bosses:
+        _assign(make_staff(manager=boss), course, -2)
+    weekday = municipality_settings().manager_digest_weekday
+    today = timezone.localdate()
+    day = today + dt.timedelta(days=(weekday - today.weekday()) % 7)
+    # An earlier run claimed the first manager's digest, then died before sending it.
+    reminder_claim(user_id=bosses[0].user.pk, kind="manager_digest", assignment_ids=[], date=day)
+    mail.outbox.clear()
+    assert manager_digest_send(today=day) == 2
+    assert manager_digest_send(today=day) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(b.user.email for b in bosses)
+
+
+@pytest.mark.services
+def test_claim_another_run_is_sending_is_left_to_it():
+    """PostgreSQL: a run skips a claim whose advisory lock another run holds (it is sending
+    it), and the claim is sent once after that run let go without marking it."""
+    from django.db import connection, connections
+
+    from lms.hr.reminders import CLAIM_LOCK_NAMESPACE
+    from tests.services import require_postgres
+
+    require_postgres()
+    person = _overdue_people(1, make_course("Late course"))[0]
+    claim_id = reminder_claim(
+        user_id=person.user.pk,
+        kind="overdue",
+        assignment_ids=list(person.user.assignments.values_list("pk", flat=True)),
+        date=timezone.localdate(),
+    )
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [CLAIM_LOCK_NAMESPACE, claim_id])
+        mail.outbox.clear()
+        assert reminders_run()["overdue"] == 0
+    finally:
+        other.close()  # the other run died: its session's locks are gone
+    assert connection.vendor == "postgresql"
+    assert reminders_run()["overdue"] == 1
+    assert reminders_run()["overdue"] == 0
+    assert [m.to for m in mail.outbox] == [[person.user.email]]
