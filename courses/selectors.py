@@ -273,13 +273,17 @@ def my_learning(*, user, today: dt.date | None = None) -> MyLearning:
         .order_by("-last_activity_at", "-enrolled_at", "pk")
     )
     enrolments_by_id = {enrolment.pk: enrolment for enrolment in enrolments}
+    # The status is checked in Python: filtered in SQL, SQLite (no statistics) walks the
+    # status index over every active assignment in the city instead of this person's few.
     assignments = (
-        Assignment.objects.filter(user=user, status=AssignmentStatus.ACTIVE, course__live=True)
-        .only("course_id", "enrolment_id", "due_date", "required")
+        Assignment.objects.filter(user=user, course__live=True)
+        .only("course_id", "enrolment_id", "due_date", "required", "status")
         .order_by("due_date", "course__title", "pk")
     )
     assigned_course_ids = set()
     for assignment in assignments:
+        if assignment.status != AssignmentStatus.ACTIVE:
+            continue
         if assignment.course_id in assigned_course_ids:
             continue  # one line per course, the earliest due date first
         enrolment = enrolments_by_id.get(assignment.enrolment_id)
