@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Value
-from django.db.models.constants import OnConflict
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from lms.hr.report_cache import compliance_data_changed
 from lms.outbox import outbox_enqueue
+from lms.sql import insert_select
 
 from .models import (
     Competence,
@@ -138,27 +138,7 @@ def enrolments_ensure_for(
             f"WHERE x.{e_user} = u.{user_pk} AND x.{e_course} = c.{course_pk})",
         ]
     )
-    return _insert_select(body, [*params, *user_ids, *course_ids])
-
-
-def _insert_select(body: str, params: list) -> int:
-    """Run ``INSERT INTO <body>`` (an INSERT … SELECT of rows that do not exist yet); returns how
-    many rows it inserted.
-
-    A plain INSERT, cheaper than ON CONFLICT's speculative insertion of every row. Should a
-    concurrent transaction insert one of the rows first, the unique violation rolls back to a
-    savepoint and the statement runs again ignoring conflicts, so that is not an error.
-    """
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"{connection.ops.insert_statement()} {body}", params)
-            return max(cursor.rowcount, 0)
-    except IntegrityError:
-        insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
-        suffix = connection.ops.on_conflict_suffix_sql([], OnConflict.IGNORE, [], [])
-        with connection.cursor() as cursor:
-            cursor.execute(f"{insert} {body} {suffix}", params)
-            return max(cursor.rowcount, 0)
+    return insert_select(body, [*params, *user_ids, *course_ids])
 
 
 @dataclass(frozen=True)

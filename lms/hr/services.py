@@ -18,9 +18,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
-from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +36,7 @@ from lms.models import (
 )
 from lms.outbox import outbox_enqueue
 from lms.permissions import department_descendant_ids
+from lms.sql import insert_select
 
 from .filters import COMPLETED_Q, StaffFilterSet
 from .report_cache import compliance_data_changed
@@ -307,27 +307,7 @@ def _assignments_insert(
             f"AND a.{a_cycle} = e.{e_cycle})",
         ]
     )
-    return _insert_select(body, [*params, *user_ids, *course_ids])
-
-
-def _insert_select(body: str, params: list) -> int:
-    """Run ``INSERT INTO <body>`` (an INSERT … SELECT of rows that do not exist yet); returns how
-    many rows it inserted.
-
-    A plain INSERT, cheaper than ON CONFLICT's speculative insertion of every row. Should a
-    concurrent transaction insert one of the rows first, the unique violation rolls back to a
-    savepoint and the statement runs again ignoring conflicts, so that is not an error.
-    """
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"{connection.ops.insert_statement()} {body}", params)
-            return max(cursor.rowcount, 0)
-    except IntegrityError:
-        insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)
-        suffix = connection.ops.on_conflict_suffix_sql([], OnConflict.IGNORE, [], [])
-        with connection.cursor() as cursor:
-            cursor.execute(f"{insert} {body} {suffix}", params)
-            return max(cursor.rowcount, 0)
+    return insert_select(body, [*params, *user_ids, *course_ids])
 
 
 def _rule_assign(rule: AssignmentRule, *, user_ids: Iterable[int] | None = None) -> int:
