@@ -8,7 +8,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
-from lms.cache import cached, generation, new_generation
+from lms.cache import memoized, new_generation
 from lms.models import Department, JobRole, RoleFamily
 from lms.widgets import FastSelect
 
@@ -45,8 +45,8 @@ SELECT = FastSelect(attrs={"class": "usa-select"})
 
 
 # The catalogue's filter choices are reference data (job roles, competences, services, levels)
-# read on every catalogue request: kept in the cache under one generation that any change to
-# those tables renews (receivers connected in CoursesConfig.ready).
+# read on every catalogue request: kept in each process (``lms.cache.memoized``) under one
+# generation that any change to those tables renews (receivers connected in CoursesConfig.ready).
 CHOICES_GENERATION = "catalogue-choices"
 CHOICE_MODELS = (
     "lms.JobRole",
@@ -59,8 +59,7 @@ CHOICE_MODELS = (
 
 
 def _remembered(name: str, load) -> list[tuple]:
-    token = generation(CHOICES_GENERATION)
-    return load() if token is None else cached(f"choices:{token}:{name}", load)
+    return memoized(f"catalogue-choices:{name}", CHOICES_GENERATION, load)
 
 
 def choices_changed(**kwargs) -> None:

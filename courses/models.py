@@ -367,11 +367,15 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
         return super().serve(request, *args, **kwargs)
 
     def course_page(self) -> CoursePage:
-        """The course this lesson belongs to: one query, then remembered on the instance
-        (where treebeard's ``get_parent`` finds it too)."""
+        """The course this lesson belongs to, remembered on the instance (where treebeard's
+        ``get_parent`` finds it too): from the live-course memo, else one query (a course
+        that is not live, in previews)."""
         parent = getattr(self, "_cached_parent_obj", None)
         if not isinstance(parent, CoursePage):
-            parent = CoursePage.objects.get(path=self.path[: -self.steplen])
+            from .selectors import live_courses
+
+            path = self.path[: -self.steplen]
+            parent = live_courses().by_path.get(path) or CoursePage.objects.get(path=path)
             self._cached_parent_obj = parent
         return parent
 

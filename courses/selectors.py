@@ -40,10 +40,54 @@ class Progress:
         return min(100, round(100 * self.done / self.total))
 
 
+@dataclass(frozen=True)
+class LiveCourses:
+    """Every live course, by id and by tree path, and which courses name each job role."""
+
+    by_id: dict[int, CoursePage]
+    by_path: dict[str, CoursePage]
+    job_role_courses: dict[int, frozenset[int]]
+
+
+def live_courses() -> LiveCourses:
+    """The live courses, kept in this process until any page changes (``lms.cache.memoized``
+    under the pages generation): /my-learning/ and lesson pages read them on every request.
+    The instances are shared between requests: read them, never change them."""
+    from cms.routing import PAGES
+    from lms.cache import memoized
+
+    def load() -> LiveCourses:
+        courses = list(CoursePage.objects.live().order_by("title", "pk"))
+        job_role_courses: dict[int, set[int]] = {}
+        through = CoursePage.audience_job_roles.through.objects.values_list(
+            "jobrole_id", "coursepage_id"
+        )
+        for job_role_id, course_id in through:
+            job_role_courses.setdefault(job_role_id, set()).add(course_id)
+        return LiveCourses(
+            by_id={course.pk: course for course in courses},
+            by_path={course.path: course for course in courses},
+            job_role_courses={k: frozenset(v) for k, v in job_role_courses.items()},
+        )
+
+    return memoized("courses.live_courses", PAGES, load)
+
+
 def course_lessons(course: CoursePage) -> list[LessonPage]:
     """The live lessons of a course, in the order editors arranged them (without their
-    bodies: lists show titles and links; reading a body from these would cost a query)."""
-    return list(LessonPage.objects.child_of(course).live().order_by("path").defer_streamfields())
+    bodies: lists show titles and links; reading a body from these would cost a query).
+    Kept in this process until any page changes, like ``live_courses``; read-only."""
+    from cms.routing import PAGES
+    from lms.cache import memoized
+
+    def load() -> list[LessonPage]:
+        return list(
+            LessonPage.objects.child_of(course).live().order_by("path").defer_streamfields()
+        )
+
+    if course.pk is None:
+        return []
+    return memoized(f"courses.lessons:{course.pk}", PAGES, load)
 
 
 def enrolment_for(*, user, course_id: int) -> Enrolment | None:
@@ -265,31 +309,38 @@ def my_learning(*, user, today: dt.date | None = None) -> MyLearning:
 
     today = today or timezone.localdate()
     result = MyLearning()
-    # Every assignment points at the person's enrolment on its course, so the enrolments
-    # (with their courses) are read once and the assignments only add due dates.
-    enrolments = list(
-        Enrolment.objects.filter(user=user, course__live=True)
-        .select_related("course")
-        .order_by("-last_activity_at", "-enrolled_at", "pk")
-    )
+    live = live_courses()
+    courses = live.by_id
+    # Every assignment points at the person's enrolment on its course, so the enrolments are
+    # read once and the assignments only add due dates. The courses come from the live-course
+    # memo: a course that is not live there is left out, as a ``course__live`` filter would.
+    enrolments = []
+    for enrolment in Enrolment.objects.filter(user=user).order_by(
+        "-last_activity_at", "-enrolled_at", "pk"
+    ):
+        course = courses.get(enrolment.course_id)
+        if course is not None:
+            enrolment.course = course
+            enrolments.append(enrolment)
     enrolments_by_id = {enrolment.pk: enrolment for enrolment in enrolments}
     # The status is checked in Python: filtered in SQL, SQLite (no statistics) walks the
     # status index over every active assignment in the city instead of this person's few.
-    assignments = (
-        Assignment.objects.filter(user=user, course__live=True)
-        .only("course_id", "enrolment_id", "due_date", "required", "status")
-        .order_by("due_date", "course__title", "pk")
+    assignments = sorted(
+        Assignment.objects.filter(user=user).values_list(
+            "pk", "course_id", "enrolment_id", "due_date", "required", "status"
+        ),
+        key=lambda row: (row[3] is None, row[3] or today, _title_of(courses, row[1]), row[0]),
     )
     assigned_course_ids = set()
-    for assignment in assignments:
-        if assignment.status != AssignmentStatus.ACTIVE:
+    for _pk, course_id, enrolment_id, due_date, required, status in assignments:
+        if status != AssignmentStatus.ACTIVE or course_id not in courses:
             continue
-        if assignment.course_id in assigned_course_ids:
+        if course_id in assigned_course_ids:
             continue  # one line per course, the earliest due date first
-        enrolment = enrolments_by_id.get(assignment.enrolment_id)
+        enrolment = enrolments_by_id.get(enrolment_id)
         if enrolment is None:
             continue
-        assigned_course_ids.add(assignment.course_id)
+        assigned_course_ids.add(course_id)
         if enrolment.completed_at is not None:
             continue  # shown under completed
         result.assigned.append(
@@ -297,9 +348,9 @@ def my_learning(*, user, today: dt.date | None = None) -> MyLearning:
                 course=enrolment.course,
                 enrolment=enrolment,
                 progress=Progress(enrolment.lessons_completed, enrolment.course.lesson_count),
-                due_date=assignment.due_date,
-                required=assignment.required,
-                overdue=assignment.due_date is not None and assignment.due_date < today,
+                due_date=due_date,
+                required=required,
+                overdue=due_date is not None and due_date < today,
             )
         )
     enrolled_ids = set()
@@ -318,14 +369,21 @@ def my_learning(*, user, today: dt.date | None = None) -> MyLearning:
     profile = getattr(user, "profile", None)
     job_role = profile.job_role if profile is not None else None
     if job_role is not None:
-        result.recommended = list(
-            CoursePage.objects.live()
-            .filter(courses_for_job_role(job_role))
-            .exclude(pk__in=enrolled_ids | assigned_course_ids)
-            .distinct()
-            .order_by("title", "pk")[:12]
-        )
+        # The memo is ordered by title and pk, as the recommendations are shown.
+        named = live.job_role_courses.get(job_role.pk, frozenset())
+        taken = enrolled_ids | assigned_course_ids
+        result.recommended = [
+            course
+            for course in courses.values()
+            if course.pk not in taken
+            and (course.pk in named or job_role.family in (course.audience_role_families or []))
+        ][:12]
     return result
+
+
+def _title_of(courses: dict[int, CoursePage], course_id: int) -> str:
+    course = courses.get(course_id)
+    return course.title if course is not None else ""
 
 
 def my_learning_panels(request) -> list[dict]:

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from cms.routing import PAGES
+from lms.cache import new_generation
 from lms.hr.report_cache import compliance_data_changed
 from lms.outbox import outbox_enqueue
 from lms.sql import insert_select
@@ -361,6 +363,7 @@ def course_refresh_lesson_count(*, course: CoursePage) -> int:
     count = LessonPage.objects.child_of(course).live().count()
     CoursePage.objects.filter(pk=course.pk).update(lesson_count=count)
     course.lesson_count = count
+    new_generation(PAGES)  # an update() sends no signal; the live-course memo shows the count
     return count
 
 

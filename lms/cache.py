@@ -13,7 +13,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -23,8 +23,30 @@ UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 RETRY_AFTER_SECONDS = 5.0
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` for every cache call, and redis-py copies
+    its ~170 response callbacks into each one: about a third of a millisecond per call, a dozen
+    calls per page. A client per connection pool is enough (redis-py clients are thread-safe;
+    the pool does the connecting, and reconnects after a fork)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSafeRedisCache(RedisCache):
     _down_until: float = 0.0
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
 
     def _available(self) -> bool:
         return time.monotonic() >= self._down_until
@@ -133,3 +155,29 @@ def generation(name: str) -> str | None:
 def new_generation(name: str) -> None:
     """Invalidate every value cached under ``generation(name)`` (now and at commit)."""
     forget(f"generation:{name}")
+
+
+# --- Per-process memos under a generation ---------------------------------------------------------
+#
+# For data every request needs and editors rarely change (the live courses and their lessons):
+# kept as Python objects in this process, so a hit costs one cache read (the generation token)
+# instead of queries plus building model instances. The token is shared by every process, so a
+# change anywhere renews it and each process rebuilds on its next request. Tokens are random and
+# never reused, so a memo can only ever be current or missed. Values are shared between requests:
+# callers must treat them as read-only.
+
+_memos: dict[str, tuple[str, object]] = {}
+
+
+def memoized(key: str, family: str, compute):
+    """``compute()``'s value, kept in this process while ``generation(family)`` is unchanged
+    (computed every time while the cache is down)."""
+    token = generation(family)
+    if token is None:
+        return compute()
+    hit = _memos.get(key)
+    if hit is not None and hit[0] == token:
+        return hit[1]
+    value = compute()
+    _memos[key] = (token, value)
+    return value

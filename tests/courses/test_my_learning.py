@@ -126,3 +126,56 @@ def test_query_budget(learner_client, learner, django_assert_max_num_queries, si
         response = learner_client.get(URL)
     assert response.status_code == 200
     assert response.content.decode().count("Started ") >= size
+
+
+# The live courses behind /my-learning/ are kept per process (``courses.selectors.live_courses``)
+# until any page changes: every editor action must show at once.
+
+
+def test_unpublished_course_leaves_my_learning_at_once(learner_client, learner):
+    course = make_course("Online permits")
+    assign(learner, course)
+    assert "Online permits" in section(learner_client.get(URL).content.decode(), "assigned-heading")
+    course.unpublish()
+    assert "Online permits" not in learner_client.get(URL).content.decode()
+
+
+def test_renamed_course_shows_its_new_title_at_once(learner_client, learner):
+    course = make_course("Online permits")
+    assign(learner, course)
+    learner_client.get(URL)
+    course.title = "Online permits and licences"
+    course.save_revision().publish()
+    assert "Online permits and licences" in learner_client.get(URL).content.decode()
+
+
+def test_new_course_for_my_role_is_recommended_at_once(learner_client, learner):
+    learner_client.get(URL)
+    make_course("Just published", audience_role_families=[learner.profile.job_role.family])
+    page = learner_client.get(URL).content.decode()
+    assert "Just published" in section(page, "recommended-heading")
+
+
+def test_new_lesson_counts_at_once(learner_client, learner):
+    from courses.models import LessonPage
+
+    course = make_course("Online permits", lessons=2)
+    finish_lessons(learner, course, 1)
+    assert "1 of 2 lessons done" in learner_client.get(URL).content.decode()
+    course.add_child(instance=LessonPage(title="Extra", slug="extra", body=[]))
+    LessonPage.objects.get(slug="extra").save_revision().publish()
+    assert "1 of 3 lessons done" in learner_client.get(URL).content.decode()
+
+
+def test_works_without_a_cache(learner_client, learner, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    course = make_course("Online permits")
+    assign(learner, course)
+    assert "Online permits" in section(learner_client.get(URL).content.decode(), "assigned-heading")
+
+
+def test_no_due_date_comes_last_on_every_database(learner_client, learner):
+    assign(learner, make_course("Without a date"))
+    assign(learner, make_course("With a date"), due_date=timezone.localdate())
+    assigned = section(learner_client.get(URL).content.decode(), "assigned-heading")
+    assert assigned.index("With a date") < assigned.index("Without a date")

@@ -1,0 +1,49 @@
+"""lms.cache: the Redis client reuse and the per-process memos."""
+
+from __future__ import annotations
+
+import pytest
+
+from lms.cache import generation, memoized, new_generation
+
+
+@pytest.mark.django_db
+def test_memo_is_kept_until_the_generation_changes():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert memoized("test.memo", "test-family", compute) == 1
+    assert memoized("test.memo", "test-family", compute) == 1
+    new_generation("test-family")
+    assert memoized("test.memo", "test-family", compute) == 2
+    assert generation("test-family") is not None
+
+
+def test_memo_computes_every_time_without_a_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert memoized("test.memo.nocache", "test-family", compute) == 1
+    assert memoized("test.memo.nocache", "test-family", compute) == 2
+
+
+@pytest.mark.services
+def test_failsafe_cache_reuses_one_redis_client(settings):
+    from django.core.cache import cache
+
+    from tests.services import require_redis
+
+    settings.CACHES = {
+        "default": {"BACKEND": "lms.cache.FailSafeRedisCache", "LOCATION": require_redis()}
+    }
+    cache.set("reused-client", "yes")
+    assert cache.get("reused-client") == "yes"
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    cache.delete("reused-client")
