@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextvars import ContextVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -139,22 +140,57 @@ def forget(*keys: str) -> None:
     transaction.on_commit(lambda: _quietly("delete_many", None, list(keys)))
 
 
+# Within a request each generation token is read from the cache once and then remembered
+# (``RequestGenerationsMiddleware``): a lesson page asks for the pages token half a dozen times.
+# A request that renews a generation itself drops its remembered token, now and at commit.
+_request_tokens: ContextVar[dict | None] = ContextVar("cache_generations", default=None)
+
+
+class RequestGenerationsMiddleware:
+    """Remember generation tokens for the length of one request (see ``generation``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reset = _request_tokens.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_tokens.reset(reset)
+
+
 def generation(name: str) -> str | None:
     """The current token of a family of cached values (None while the cache is down)."""
     import uuid
 
+    tokens = _request_tokens.get()
+    if tokens is not None and name in tokens:
+        return tokens[name]
     key = f"generation:{name}"
     token = _quietly("get", None, key)
     if token is None:
         token = uuid.uuid4().hex
         if not _quietly("add", False, key, token, None):
             token = _quietly("get", None, key)
+    if tokens is not None and token is not None:
+        tokens[name] = token
     return token
+
+
+def _drop_request_token(name: str) -> None:
+    tokens = _request_tokens.get()
+    if tokens is not None:
+        tokens.pop(name, None)
 
 
 def new_generation(name: str) -> None:
     """Invalidate every value cached under ``generation(name)`` (now and at commit)."""
+    from django.db import transaction
+
     forget(f"generation:{name}")
+    _drop_request_token(name)
+    transaction.on_commit(lambda: _drop_request_token(name))
 
 
 # --- Per-process memos under a generation ---------------------------------------------------------

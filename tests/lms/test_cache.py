@@ -47,3 +47,28 @@ def test_failsafe_cache_reuses_one_redis_client(settings):
     assert cache.get("reused-client") == "yes"
     assert cache._cache.get_client() is cache._cache.get_client(write=True)
     cache.delete("reused-client")
+
+
+@pytest.mark.django_db
+def test_a_request_reads_each_generation_once_and_sees_its_own_changes(settings):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from lms.cache import RequestGenerationsMiddleware
+
+    seen = []
+
+    def view(request):
+        first = generation("test-request")
+        cache.delete("generation:test-request")  # another process renews it: not seen mid-request
+        seen.append(generation("test-request") == first)
+        new_generation("test-request")  # this request renews it: seen at once
+        seen.append(generation("test-request") != first)
+        return None
+
+    RequestGenerationsMiddleware(view)(RequestFactory().get("/"))
+    assert seen == [True, True]
+    # Outside a request every call reads the cache.
+    token = generation("test-request")
+    cache.delete("generation:test-request")
+    assert generation("test-request") != token
