@@ -29,10 +29,11 @@ from __future__ import annotations
 import hashlib
 
 from django.apps import apps
+from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
-from lms.cache import cached, generation, new_generation
+from lms.cache import generation, memoized, new_generation
 
 ROUTE_TIMEOUT = 24 * 60 * 60
 PAGES = "pages"
@@ -88,17 +89,23 @@ def serve(request, path: str):
 
 
 class CachedSiteMiddleware:
-    """Find the request's Wagtail Site from the cache (Wagtail queries for it on every request
-    that links to a page); remembered per host and port under the pages generation."""
+    """Find the request's Wagtail Site, and the site root paths Wagtail builds page URLs from,
+    without a query or a cache read per request: both kept in each process under the pages
+    generation (a Site or Page change renews it; Wagtail's own cache of the root paths is
+    cleared on fewer events than that)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = generation(PAGES)
-        if token is not None:
-            key = f"site:{token}:{_hashed(request)}"
-            request._wagtail_site = cached(key, lambda: Site._find_for_request(request))
+        if generation(PAGES) is not None:
+            request._wagtail_site = memoized(
+                f"site:{_hashed(request)}", PAGES, lambda: Site._find_for_request(request)
+            )
+            # Lazy: only pages that link to pages need them.
+            request._wagtail_cached_site_root_paths = SimpleLazyObject(
+                lambda: memoized("site-root-paths", PAGES, Site.get_site_root_paths)
+            )
         return self.get_response(request)
 
 
@@ -118,13 +125,13 @@ def municipality_settings():
         site = Site.objects.filter(is_default_site=True).first()
         return MunicipalitySettings.for_site(site) if site is not None else None
 
-    token = generation(PAGES)
-    return load() if token is None else cached(f"municipality:{token}", load)
+    return memoized("municipality-settings", PAGES, load)
 
 
 def _restriction_index() -> dict | None:
     """{"aliases": any alias page exists?, "paths": [(page path, restriction id), …]}."""
-    token = generation(PAGES)
+    if generation(PAGES) is None:
+        return None
 
     def load() -> dict:
         return {
@@ -132,7 +139,7 @@ def _restriction_index() -> dict | None:
             "paths": list(PageViewRestriction.objects.values_list("page__path", "pk")),
         }
 
-    return None if token is None else cached(f"restrictions:{token}", load)
+    return memoized("view-restrictions", PAGES, load)
 
 
 class CachedViewRestrictionsMixin:

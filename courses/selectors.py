@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from .models import (
+    CourseCatalogPage,
     CourseCompetence,
     CoursePage,
     Enrolment,
@@ -71,6 +72,15 @@ def live_courses() -> LiveCourses:
         )
 
     return memoized("courses.live_courses", PAGES, load)
+
+
+def catalogue_page() -> CourseCatalogPage | None:
+    """The live course catalogue page (its title and intro head /courses/), kept in this
+    process until any page changes; read-only."""
+    from cms.routing import PAGES
+    from lms.cache import memoized
+
+    return memoized("courses.catalogue_page", PAGES, CourseCatalogPage.objects.live().first)
 
 
 def course_lessons(course: CoursePage) -> list[LessonPage]:
@@ -366,8 +376,7 @@ def my_learning(*, user, today: dt.date | None = None) -> MyLearning:
         elif enrolment.course_id not in assigned_course_ids:
             result.in_progress.append(item)
     result.completed.sort(key=lambda item: item.enrolment.completed_at, reverse=True)
-    profile = getattr(user, "profile", None)
-    job_role = profile.job_role if profile is not None else None
+    job_role = _job_role_of(user)
     if job_role is not None:
         # The memo is ordered by title and pk, as the recommendations are shown.
         named = live.job_role_courses.get(job_role.pk, frozenset())
@@ -379,6 +388,17 @@ def my_learning(*, user, today: dt.date | None = None) -> MyLearning:
             and (course.pk in named or job_role.family in (course.audience_role_families or []))
         ][:12]
     return result
+
+
+def _job_role_of(user):
+    """The person's job role (one query for profile and role, unless already loaded)."""
+    from lms.models import StaffProfile
+
+    if "profile" in user._state.fields_cache:
+        profile = user._state.fields_cache["profile"]
+    else:
+        profile = StaffProfile.objects.select_related("job_role").filter(user=user).first()
+    return profile.job_role if profile is not None else None
 
 
 def _title_of(courses: dict[int, CoursePage], course_id: int) -> str:

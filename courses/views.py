@@ -20,7 +20,7 @@ from lms.permissions import role_required
 
 from . import selectors, services
 from .filters import CourseCatalogueFilterSet
-from .models import CourseCatalogPage, CoursePage, EnrolmentSource, LessonPage
+from .models import CoursePage, EnrolmentSource, LessonPage
 
 CATALOGUE_PAGE_SIZE = 12
 
@@ -40,7 +40,7 @@ def catalogue(request):
         request,
         "courses/catalogue.html",
         {
-            "catalogue_page": CourseCatalogPage.objects.live().first(),
+            "catalogue_page": selectors.catalogue_page(),
             "filterset": filterset,
             "form": filterset.form,
             "page_obj": page_obj,

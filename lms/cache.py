@@ -203,6 +203,7 @@ def new_generation(name: str) -> None:
 # callers must treat them as read-only.
 
 _memos: dict[str, tuple[str, object]] = {}
+MAX_MEMOS = 1000  # keys can come from requests (a Site per host): never let them pile up
 
 
 def memoized(key: str, family: str, compute):
@@ -215,5 +216,7 @@ def memoized(key: str, family: str, compute):
     if hit is not None and hit[0] == token:
         return hit[1]
     value = compute()
+    if len(_memos) >= MAX_MEMOS and key not in _memos:
+        _memos.clear()
     _memos[key] = (token, value)
     return value
