@@ -416,7 +416,11 @@ class Enrolment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
     )
-    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrolments")
+    # No index of its own: the (course, completed_at) index below serves every lookup by course,
+    # and one index fewer is less work for bulk assignment (40,000 enrolments at a time).
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="enrolments", db_index=False
+    )
     source = models.CharField(
         max_length=20, choices=EnrolmentSource.choices, default=EnrolmentSource.SELF
     )

@@ -377,8 +377,9 @@ class Assignment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
     )
+    # No index of its own: the (course, status) index below serves every lookup by course.
     course = models.ForeignKey(
-        "courses.CoursePage", on_delete=models.CASCADE, related_name="assignments"
+        "courses.CoursePage", on_delete=models.CASCADE, related_name="assignments", db_index=False
     )
     enrolment = models.ForeignKey(
         "courses.Enrolment", on_delete=models.CASCADE, related_name="assignments"
