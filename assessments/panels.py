@@ -26,7 +26,7 @@ def certificates_panel(request) -> dict | None:
     if not request.user.is_authenticated:
         return None
     certificates = learner_certificates(request.user)
-    pending = learner_pending_certificates(request.user)
+    pending = learner_pending_certificates(request.user, certificates=certificates)
     if not certificates and not pending:
         return None
     return {
