@@ -20,8 +20,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
-elif os.environ.get("DATABASE_SERVER_SIDE_BINDING", "1") == "1":  # as in production
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 # With CACHE_URL set, the cache is Redis as in production (the gunicorn workers then share

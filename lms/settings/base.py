@@ -146,12 +146,6 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c lock_timeout={env('DB_LOCK_TIMEOUT_MS', '5000')} -c statement_timeout=60000"
     )
-    # Server-side parameter binding: psycopg sends each query and its parameters separately
-    # (no quoting of values in Python) and prepares a query once it has run five times on a
-    # connection, so PostgreSQL plans it once. Learner pages measured 25-35 % faster. Behind a
-    # transaction-pooling PgBouncer without prepared-statement support, set it to 0.
-    if env("DATABASE_SERVER_SIDE_BINDING", "1") == "1":
-        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -66,16 +66,3 @@ def test_production_cache_and_sessions_survive_a_redis_outage():
         "lms.cache.FailSafeRedisCache",
         "django.contrib.sessions.backends.cached_db",
     ]
-
-
-def test_postgresql_binds_parameters_on_the_server_unless_turned_off():
-    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
-    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/civicskills"}
-
-    on = _manage("shell", "-c", code, env=env)
-    off = _manage("shell", "-c", code, env={**env, "DATABASE_SERVER_SIDE_BINDING": "0"})
-
-    assert on.returncode == 0 and off.returncode == 0, on.stderr + off.stderr
-    assert "'server_side_binding': True" in on.stdout
-    assert "server_side_binding" not in off.stdout
-    assert "lock_timeout" in off.stdout
