@@ -314,7 +314,8 @@ class MyLearning:
 
 def my_learning(*, user, today: dt.date | None = None) -> MyLearning:
     """The person's own learning: assigned (with due dates, overdue flagged), in progress,
-    completed, and recommended by job role. Four queries, whatever the numbers."""
+    completed, and recommended by job role. Three queries whatever the numbers (enrolments,
+    assignments, profile with job role); courses come from the live-course memo."""
     from lms.models import Assignment, AssignmentStatus
 
     today = today or timezone.localdate()
