@@ -27,23 +27,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from lms.cache import generation, new_generation
-
-logger = logging.getLogger(__name__)
+from lms.cache import cached, generation, new_generation
 
 # Part of every key: change it when the shape of the cached rows changes.
-KEY_PREFIX = "hr:compliance:v1"
+KEY_PREFIX = "hr:compliance:v2"
 GENERATION = "hr-compliance"  # lms.cache generation: the "compliance data version"
 DEFAULT_TIMEOUT = 10 * 60
 
@@ -106,25 +102,20 @@ def compliance_department_rows_cached(
     """The department rows for this scope and these (valid) filters, cached; see module doc.
 
     ``filters`` are the report's filter parameters as (name, values) pairs; ``compute`` runs
-    the query when the rows are not cached (or the cache is unavailable).
+    the query when the rows are not cached (or the cache is unavailable: ``lms.cache`` reads and
+    writes never raise).
     """
     timeout = getattr(settings, "HR_COMPLIANCE_CACHE_SECONDS", DEFAULT_TIMEOUT)
-    if not timeout:
+    version = generation(GENERATION) if timeout else None  # None when the cache does not answer
+    if version is None:
         return ComplianceRows(compute())
-    try:
-        version = generation(GENERATION)  # a random token; None when the cache does not answer
-        key = _rows_key(version, scope=scope, filters=filters, today=timezone.localdate())
-        hit = cache.get(key) if version else None
-    except Exception:  # whatever the backend raises: a cache outage must not break the page
-        logger.warning("compliance_cache_read_failed", exc_info=True)
-        return ComplianceRows(compute())
-    if hit is not None:
-        return ComplianceRows(hit["rows"], cached_at=hit["computed_at"])
-    started = timezone.now()  # the rows show the data as of the start of the query
-    rows = compute()
-    if version:
-        try:
-            cache.set(key, {"rows": rows, "computed_at": started}, timeout)
-        except Exception:  # as above
-            logger.warning("compliance_cache_write_failed", exc_info=True)
-    return ComplianceRows(rows)
+    computed_now = []
+
+    def load() -> dict:
+        computed_now.append(True)
+        started = timezone.now()  # the rows show the data as of the start of the query
+        return {"rows": compute(), "computed_at": started}
+
+    key = _rows_key(version, scope=scope, filters=filters, today=timezone.localdate())
+    entry = cached(key, load, timeout=timeout)
+    return ComplianceRows(entry["rows"], cached_at=None if computed_now else entry["computed_at"])
