@@ -23,7 +23,7 @@ from cms.routing import PAGES
 from lms.cache import new_generation
 from lms.hr.report_cache import compliance_data_changed
 from lms.outbox import outbox_enqueue
-from lms.sql import insert_select
+from lms.sql import insert_columns, insert_select
 
 from .models import (
     Competence,
@@ -108,24 +108,13 @@ def enrolments_ensure_for(
     if not user_ids or not course_ids:
         return 0
     qn = connection.ops.quote_name
-    user_model, now = get_user_model(), timezone.now()
+    user_model = get_user_model()
     user_pk, course_pk = qn(user_model._meta.pk.column), qn(CoursePage._meta.pk.column)
-    columns, select, params = [], [], []
-    for field in Enrolment._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(qn(field.column))
-        if field.name in ("user", "course"):
-            select.append(f"u.{user_pk}" if field.name == "user" else f"c.{course_pk}")
-            continue
-        if field.name == "source":
-            value = source
-        elif getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
-            value = now
-        else:
-            value = field.get_default()
-        select.append("%s")
-        params.append(field.get_db_prep_save(value, connection))
+    columns, select, params = insert_columns(
+        Enrolment,
+        from_source={"user": f"u.{user_pk}", "course": f"c.{course_pk}"},
+        values={"source": source},
+    )
     user_ids, course_ids = list(user_ids), list(course_ids)
     table = qn(Enrolment._meta.db_table)
     e_user, e_course = (qn(Enrolment._meta.get_field(name).column) for name in ("user", "course"))

@@ -4,6 +4,36 @@ from __future__ import annotations
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models.constants import OnConflict
+from django.utils import timezone
+
+
+def insert_columns(
+    model, *, from_source: dict[str, str], values: dict[str, object]
+) -> tuple[list[str], list[str], list]:
+    """The column list, SELECT list and parameters of an INSERT … SELECT into ``model``.
+
+    A field named in ``from_source`` is copied from that SQL expression (quoted by the caller),
+    a field in ``values`` gets that value, an ``auto_now``/``auto_now_add`` field gets the
+    current time, and every other field its model default, as ``Model()`` would.
+    """
+    qn, now = connection.ops.quote_name, timezone.now()
+    columns, select, params = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(qn(field.column))
+        if field.name in from_source:
+            select.append(from_source[field.name])
+            continue
+        if field.name in values:
+            value = values[field.name]
+        elif getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+            value = now
+        else:
+            value = field.get_default()
+        select.append("%s")
+        params.append(field.get_db_prep_save(value, connection))
+    return columns, select, params
 
 
 def insert_select(body: str, params: list) -> int:

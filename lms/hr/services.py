@@ -36,7 +36,7 @@ from lms.models import (
 )
 from lms.outbox import outbox_enqueue
 from lms.permissions import department_descendant_ids
-from lms.sql import insert_select
+from lms.sql import insert_columns, insert_select
 
 from .filters import COMPLETED_Q, StaffFilterSet
 from .report_cache import compliance_data_changed
@@ -268,26 +268,21 @@ def _assignments_insert(
     enrolment_model = Assignment._meta.get_field("enrolment").related_model
     table = qn(Assignment._meta.db_table)
     from_enrolment = {"user": "user_id", "course": "course_id", "enrolment": "id", "cycle": "cycle"}
-    values = {
-        "rule": terms.rule_id,
-        "curriculum": terms.curriculum_id,
-        "required": terms.required,
-        "assigned_at": now,
-        "due_date": due,
-        "assigned_by": terms.assigned_by_id,
-    }
-    columns, select, params = [], [], []
-    for field in Assignment._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(qn(field.column))
-        if field.name in from_enrolment:
-            column = enrolment_model._meta.get_field(from_enrolment[field.name]).column
-            select.append(f"e.{qn(column)}")
-            continue
-        value = values[field.name] if field.name in values else field.get_default()
-        select.append("%s")
-        params.append(field.get_db_prep_save(value, connection))
+    columns, select, params = insert_columns(
+        Assignment,
+        from_source={
+            name: f"e.{qn(enrolment_model._meta.get_field(source).column)}"
+            for name, source in from_enrolment.items()
+        },
+        values={
+            "rule": terms.rule_id,
+            "curriculum": terms.curriculum_id,
+            "required": terms.required,
+            "assigned_at": now,
+            "due_date": due,
+            "assigned_by": terms.assigned_by_id,
+        },
+    )
     e_user, e_course, e_cycle = (
         qn(enrolment_model._meta.get_field(name).column)
         for name in ("user_id", "course_id", "cycle")
