@@ -77,12 +77,17 @@ def role_required(*roles: Role) -> Callable:
     return decorator
 
 
-def department_descendant_ids(department_ids: Iterable[int]) -> set[int]:
-    """The given departments and every department below them (one query; the tree is small)."""
+def department_descendant_ids(
+    department_ids: Iterable[int], *, tree: dict[int, int | None] | None = None
+) -> set[int]:
+    """The given departments and every department below them (one query; the tree is small).
+    ``tree`` ({department id: parent id}) saves the query when the caller already read it."""
     from .models import Department
 
+    if tree is None:
+        tree = dict(Department.objects.values_list("pk", "parent_id"))
     children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
+    for pk, parent_id in tree.items():
         children.setdefault(parent_id, []).append(pk)
     result: set[int] = set()
     stack = list(department_ids)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from lms.permissions import has_role
+from lms.permissions import department_descendant_ids, has_role
 from lms.roles import Role
 
 from ..models import Champion, ChampionStatus, Feedback, FeedbackStatus, Service
@@ -42,25 +42,12 @@ def routing_filter_for_champion_user(user, *, championships=None) -> Q | None:
         pairs = [(c.service_id, c.department_id) for c in championships]
     if not pairs:
         return None
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in department_tree().items():
-        children.setdefault(parent_id, []).append(pk)
+    tree = department_tree()
     condition = Q(pk__in=[])
     for service_id, department_id in pairs:
-        condition |= Q(service_id=service_id, department_id__in=_subtree(department_id, children))
+        subtree = department_descendant_ids([department_id], tree=tree)
+        condition |= Q(service_id=service_id, department_id__in=subtree)
     return condition
-
-
-def _subtree(department_id: int, children: dict[int | None, list[int]]) -> set[int]:
-    """A department and every department below it."""
-    result: set[int] = set()
-    stack = [department_id]
-    while stack:
-        pk = stack.pop()
-        if pk not in result:
-            result.add(pk)
-            stack.extend(children.get(pk, ()))
-    return result
 
 
 def feedback_routed_to(user, *, championships=None) -> QuerySet[Feedback]:
