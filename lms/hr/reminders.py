@@ -61,6 +61,7 @@ from lms.models import (
     ReminderLog,
     StaffStatus,
 )
+from lms.sql import insert_columns
 
 from .filters import COMPLETED_Q
 
@@ -189,18 +190,11 @@ def _claim_rows_insert(
     else:
         source, ids = get_user_model()._meta, user_ids
         from_source = {"user": source.pk.column}
-    values = {"kind": kind, "date": date, "created_at": timezone.now()}
-    columns, select, params = [], [], []
-    for field in meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(qn(field.column))
-        if field.name in from_source:
-            select.append(f"s.{qn(from_source[field.name])}")
-            continue
-        value = values[field.name] if field.name in values else field.get_default()
-        select.append("%s")
-        params.append(field.get_db_prep_save(value, connection))
+    columns, select, params = insert_columns(
+        ReminderLog,
+        from_source={name: f"s.{qn(column)}" for name, column in from_source.items()},
+        values={"kind": kind, "date": date, "created_at": timezone.now()},
+    )
     # Only table and column names of the models, quoted, are interpolated; values are params.
     insert = " ".join(
         [
