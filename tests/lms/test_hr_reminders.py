@@ -198,6 +198,22 @@ def test_manager_digest_on_weekday_only_and_once():
     assert report.user.last_name in mail.outbox[0].body
 
 
+def test_plain_text_part_is_not_html_escaped_and_the_html_part_is():
+    """A course called "Health & Safety" reads as such in the text part, not "Health &amp;
+    Safety"; the HTML part escapes it."""
+    person = make_staff(user__first_name="Ann & Bo")
+    _assign(person, make_course("Health & Safety <basics>"), -3)
+    mail.outbox.clear()
+    reminders_run()
+    (message,) = mail.outbox
+    assert "Hello Ann & Bo," in message.body
+    assert "- Health & Safety <basics> — due " in message.body
+    assert "&amp;" not in message.body and "&lt;" not in message.body
+    html = message.alternatives[0][0]
+    assert "Health &amp; Safety &lt;basics&gt;" in html and "Ann &amp; Bo" in html
+    assert "<td>Required</td>" in html
+
+
 # --- batches: one claim transaction and one mail connection per batch ------------------------
 
 
