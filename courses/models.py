@@ -298,17 +298,12 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from django.template.loader import render_to_string
-
         from .selectors import course_page_context, course_page_panels
 
         context = super().get_context(request, *args, **kwargs)
         if self.pk:
             context.update(course_page_context(user=request.user, course=self))
-            context["panels"] = [
-                render_to_string(panel["template"], panel.get("context", {}), request=request)
-                for panel in course_page_panels(request, self)
-            ]
+            context["panels"] = course_page_panels(request, self)
         return context
 
 

@@ -379,27 +379,34 @@ def my_learning(*, user, today: dt.date | None = None) -> MyLearning:
     result.completed.sort(key=lambda item: item.enrolment.completed_at, reverse=True)
     job_role = _job_role_of(user)
     if job_role is not None:
+        job_role_id, family = job_role
         # The memo is ordered by title and pk, as the recommendations are shown.
-        named = live.job_role_courses.get(job_role.pk, frozenset())
+        named = live.job_role_courses.get(job_role_id, frozenset())
         taken = enrolled_ids | assigned_course_ids
         result.recommended = [
             course
             for course in courses.values()
             if course.pk not in taken
-            and (course.pk in named or job_role.family in (course.audience_role_families or []))
+            and (course.pk in named or family in (course.audience_role_families or []))
         ][:12]
     return result
 
 
-def _job_role_of(user):
-    """The person's job role (one query for profile and role, unless already loaded)."""
+def _job_role_of(user) -> tuple[int, str] | None:
+    """The id and family of the person's job role (one query reading two values, unless the
+    profile is loaded already); None without a profile or a role."""
     from lms.models import StaffProfile
 
     if "profile" in user._state.fields_cache:
         profile = user._state.fields_cache["profile"]
-    else:
-        profile = StaffProfile.objects.select_related("job_role").filter(user=user).first()
-    return profile.job_role if profile is not None else None
+        job_role = profile.job_role if profile is not None else None
+        return (job_role.pk, job_role.family) if job_role is not None else None
+    row = (
+        StaffProfile.objects.filter(user=user, job_role__isnull=False)
+        .values_list("job_role_id", "job_role__family")
+        .first()
+    )
+    return tuple(row) if row is not None else None
 
 
 def _title_of(courses: dict[int, CoursePage], course_id: int) -> str:

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -56,10 +55,7 @@ def catalogue(request):
 def my_learning(request):
     """The person's own learning, plus panels other apps add (certificates, …)."""
     learning = selectors.my_learning(user=request.user)
-    panels = [
-        render_to_string(panel["template"], panel.get("context", {}), request=request)
-        for panel in selectors.my_learning_panels(request)
-    ]
+    panels = selectors.my_learning_panels(request)
     return render(request, "courses/my_learning.html", {"learning": learning, "panels": panels})
 
 

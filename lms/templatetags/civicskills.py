@@ -51,3 +51,13 @@ def time_tag(value) -> str:
         value.isoformat(),
         _day_text(value, translation.get_language()),
     )
+
+
+@register.simple_tag(takes_context=True)
+def panel(context, panel: dict) -> str:
+    """Render a panel another app adds to a page (``{"template": ..., "context": {...}}``)
+    inside the page's own context, as ``{% include %}`` would: the context processors ran once
+    for the page, where ``render_to_string(..., request=request)`` ran them again per panel."""
+    template = context.template.engine.get_template(panel["template"])
+    with context.push(**panel.get("context", {})):
+        return template.render(context)
