@@ -23,7 +23,7 @@ from cms.routing import PAGES
 from lms.cache import new_generation
 from lms.hr.report_cache import compliance_data_changed
 from lms.outbox import outbox_enqueue
-from lms.sql import insert_columns, insert_select
+from lms.sql import ids_in, insert_columns, insert_select
 
 from .models import (
     Competence,
@@ -115,21 +115,21 @@ def enrolments_ensure_for(
         from_source={"user": f"u.{user_pk}", "course": f"c.{course_pk}"},
         values={"source": source},
     )
-    user_ids, course_ids = list(user_ids), list(course_ids)
     table = qn(Enrolment._meta.db_table)
     e_user, e_course = (qn(Enrolment._meta.get_field(name).column) for name in ("user", "course"))
     # Only table and column names of the models, quoted, are interpolated; values are params.
+    users_sql, users_params = ids_in(f"u.{user_pk}", user_ids)
+    courses_sql, courses_params = ids_in(f"c.{course_pk}", course_ids)
     body = " ".join(
         [
             f"{table} ({', '.join(columns)}) SELECT {', '.join(select)}",  # noqa: S608
             f"FROM {qn(user_model._meta.db_table)} u, {qn(CoursePage._meta.db_table)} c",
-            f"WHERE u.{user_pk} IN ({', '.join(['%s'] * len(user_ids))})",
-            f"AND c.{course_pk} IN ({', '.join(['%s'] * len(course_ids))})",
+            f"WHERE {users_sql} AND {courses_sql}",
             f"AND NOT EXISTS (SELECT 1 FROM {table} x",  # noqa: S608
             f"WHERE x.{e_user} = u.{user_pk} AND x.{e_course} = c.{course_pk})",
         ]
     )
-    return insert_select(body, [*params, *user_ids, *course_ids])
+    return insert_select(body, [*params, *users_params, *courses_params])
 
 
 @dataclass(frozen=True)

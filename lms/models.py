@@ -374,10 +374,14 @@ class Assignment(models.Model):
     course: the person gets one assignment with the earliest due date.
     """
 
+    # Neither key has an index of its own: the unique (user, course, cycle) index serves every
+    # lookup by person, the (course, status) index below every lookup by course.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        db_index=False,
     )
-    # No index of its own: the (course, status) index below serves every lookup by course.
     course = models.ForeignKey(
         "courses.CoursePage", on_delete=models.CASCADE, related_name="assignments", db_index=False
     )

@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import IntegrityError, connection, transaction
 from django.db.models.constants import OnConflict
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
+
+# Ids matched against a column in one statement: on PostgreSQL they travel as one array
+# parameter. A 10,000-id ``IN (%s, …)`` list cost about 0.15 s per statement to build (Django
+# prepares each value) and to parse (psycopg splits the query at each placeholder): a quarter of
+# assigning a curriculum to 10,000 people. Elsewhere (SQLite) the ids stay an IN list.
+
+
+def ids_in(column: str, ids: Iterable[int]) -> tuple[str, list]:
+    """SQL and parameters of "``column`` is one of ``ids``" for a raw statement."""
+    ids = [int(pk) for pk in ids]
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [ids]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
+def ids_value(ids: Iterable[int]) -> list[int] | RawSQL:
+    """The value of an ORM ``__in`` filter on ``ids`` (``filter(user_id__in=ids_value(ids))``)."""
+    ids = [int(pk) for pk in ids]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return ids
 
 
 def insert_columns(

@@ -36,7 +36,7 @@ from lms.models import (
 )
 from lms.outbox import outbox_enqueue
 from lms.permissions import department_descendant_ids
-from lms.sql import insert_columns, insert_select
+from lms.sql import ids_in, ids_value, insert_columns, insert_select
 
 from .filters import COMPLETED_Q, StaffFilterSet
 from .report_cache import compliance_data_changed
@@ -240,7 +240,7 @@ def _assignments_that_may_change(
     return (
         Assignment.objects.filter(
             may_change,
-            user_id__in=user_ids,
+            user_id__in=ids_value(user_ids),
             course_id__in=course_ids,
             cycle=F("enrolment__cycle"),
         )
@@ -290,19 +290,20 @@ def _assignments_insert(
     a_user, a_course, a_cycle = (
         qn(Assignment._meta.get_field(name).column) for name in ("user_id", "course_id", "cycle")
     )
+    users_sql, users_params = ids_in(f"e.{e_user}", user_ids)
+    courses_sql, courses_params = ids_in(f"e.{e_course}", course_ids)
     # Only table and column names of the models, quoted, are interpolated; values are params.
     body = " ".join(
         [
             f"{table} ({', '.join(columns)}) SELECT {', '.join(select)}",  # noqa: S608
             f"FROM {qn(enrolment_model._meta.db_table)} e",
-            f"WHERE e.{e_user} IN ({', '.join(['%s'] * len(user_ids))})",
-            f"AND e.{e_course} IN ({', '.join(['%s'] * len(course_ids))})",
+            f"WHERE {users_sql} AND {courses_sql}",
             f"AND NOT EXISTS (SELECT 1 FROM {table} a",  # noqa: S608
             f"WHERE a.{a_user} = e.{e_user} AND a.{a_course} = e.{e_course}",
             f"AND a.{a_cycle} = e.{e_cycle})",
         ]
     )
-    return insert_select(body, [*params, *user_ids, *course_ids])
+    return insert_select(body, [*params, *users_params, *courses_params])
 
 
 def _rule_assign(rule: AssignmentRule, *, user_ids: Iterable[int] | None = None) -> int:
@@ -607,7 +608,7 @@ def assignments_create(
         else list(curriculum.items.order_by("sort_order").values_list("course_id", flat=True))
     )
     people = list(
-        StaffProfile.objects.filter(user_id__in=user_ids, status=StaffStatus.ACTIVE)
+        StaffProfile.objects.filter(user_id__in=ids_value(user_ids), status=StaffStatus.ACTIVE)
         .order_by("user_id")
         .values_list("user_id", "start_date")
     )
