@@ -33,10 +33,10 @@ from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
-from lms.cache import generation, memoized, new_generation
+from lms.cache import generation, memoized, new_generation, read_on_every_request
 
 ROUTE_TIMEOUT = 24 * 60 * 60
-PAGES = "pages"
+PAGES = read_on_every_request("pages")
 
 
 def _hashed(request, path: str = "") -> str:

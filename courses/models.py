@@ -350,15 +350,16 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
             return _sign_in_required(
                 request, gettext("Lessons are for city staff. Sign in to see this lesson.")
             )
-        from .selectors import can_open_course, enrolment_for
+        from .selectors import can_open_course, enrolment_with_done
         from .services import lesson_visit
 
         course = self.course_page()
-        enrolment = enrolment_for(user=request.user, course_id=course.pk)
+        enrolment, done = enrolment_with_done(user=request.user, course_id=course.pk)
         if not can_open_course(user=request.user, course=course, enrolment=enrolment):
             raise PermissionDenied
-        # Handed to get_context, which would otherwise read the enrolment again.
+        # Handed to get_context, which would otherwise read them again.
         self._served_enrolment = lesson_visit(user=request.user, lesson=self, enrolment=enrolment)
+        self._served_done = done
         return super().serve(request, *args, **kwargs)
 
     def course_page(self) -> CoursePage:
@@ -386,6 +387,7 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
             extra = {}
             if hasattr(self, "_served_enrolment"):
                 extra["enrolment"] = self._served_enrolment
+                extra["done"] = self._served_done
             context.update(
                 lesson_page_context(user=request.user, lesson=self, answers=answers, **extra)
             )

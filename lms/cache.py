@@ -142,8 +142,17 @@ def forget(*keys: str) -> None:
 
 # Within a request each generation token is read from the cache once and then remembered
 # (``RequestGenerationsMiddleware``): a lesson page asks for the pages token half a dozen times.
-# A request that renews a generation itself drops its remembered token, now and at commit.
+# The families almost every page reads (registered with ``read_on_every_request``) are fetched
+# together in one round trip when the request starts. A request that renews a generation itself
+# drops its remembered token, now and at commit.
 _request_tokens: ContextVar[dict | None] = ContextVar("cache_generations", default=None)
+_every_request: set[str] = set()
+
+
+def read_on_every_request(name: str) -> str:
+    """Register a generation family that most requests read (prefetched with the others)."""
+    _every_request.add(name)
+    return name
 
 
 class RequestGenerationsMiddleware:
@@ -153,7 +162,14 @@ class RequestGenerationsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        reset = _request_tokens.set({})
+        tokens = {}
+        if _every_request:
+            names = sorted(_every_request)
+            found = _quietly("get_many", {}, [f"generation:{name}" for name in names])
+            tokens = {
+                name: found[f"generation:{name}"] for name in names if f"generation:{name}" in found
+            }
+        reset = _request_tokens.set(tokens)
         try:
             return self.get_response(request)
         finally:

@@ -13,7 +13,11 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from .cache import read_on_every_request
 from .roles import ADMIN_ROLES, Role
+
+# Renewed whenever any group or group membership changes (lms.signals).
+ROLES_GENERATION = read_on_every_request("roles")
 
 
 def user_roles(user) -> frozenset[Role]:
@@ -46,7 +50,7 @@ def group_names(user_id: int) -> frozenset[str]:
     def load() -> frozenset[str]:
         return frozenset(Group.objects.filter(user=user_id).values_list("name", flat=True))
 
-    token = generation("roles")
+    token = generation(ROLES_GENERATION)
     return load() if token is None else cached(f"roles:{token}:{user_id}", load)
 
 

@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
 from .cache import forget, new_generation
+from .permissions import ROLES_GENERATION
 
 
 @receiver(user_login_failed)
@@ -79,12 +80,12 @@ def audit_group_permissions_changed(sender, instance, action, pk_set, reverse, *
 @receiver(m2m_changed, sender=get_user_model().groups.through)
 def roles_changed(sender, action, **kwargs):
     if action in {"post_add", "post_remove", "post_clear", "pre_clear"}:
-        new_generation("roles")
+        new_generation(ROLES_GENERATION)
 
 
 @receiver([post_save, post_delete], sender=Group)
 def group_changed(sender, **kwargs):
-    new_generation("roles")
+    new_generation(ROLES_GENERATION)
 
 
 @receiver([post_save, post_delete], sender=TOTPDevice)

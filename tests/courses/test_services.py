@@ -6,10 +6,12 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from courses.models import CourseCompletion, Enrolment, LessonProgress
+from courses.selectors import enrolment_with_done
 from courses.services import (
     enrolment_check_completion,
     enrolment_create,
     enrolment_missing_requirements,
+    enrolment_start_new_cycle,
     enrolments_ensure_bulk,
     enrolments_ensure_for,
     lesson_complete,
@@ -135,3 +137,39 @@ def test_enrolments_ensure_for_adds_the_missing_ones_as_the_model_would(learner,
         assert enrolment.enrolled_at is not None
         for field in ("source", "cycle", "lessons_completed", "started_at", "completed_at"):
             assert getattr(enrolment, field) == getattr(expected, field), (key, field)
+
+
+class TestEnrolmentWithDone:
+    """The enrolment and its finished lessons, read together for course and lesson pages."""
+
+    def test_no_enrolment(self, learner):
+        course = make_course(lessons=2)
+        assert enrolment_with_done(user=learner, course_id=course.pk) == (None, set())
+
+    def test_enrolled_with_nothing_done_is_the_enrolment_and_no_lessons(self, learner):
+        course = make_course(lessons=2)
+        enrolment = enrolment_create(user=learner, course=course)
+        found, done = enrolment_with_done(user=learner, course_id=course.pk)
+        assert found.pk == enrolment.pk and done == set()
+
+    def test_only_the_current_cycle_counts(self, learner, other_learner, django_assert_num_queries):
+        course = make_course(lessons=3)
+        enrolment = enrolment_create(user=learner, course=course)
+        finish_lessons(learner, course)
+        enrolment.refresh_from_db()
+        enrolment_start_new_cycle(enrolment=enrolment)
+        first = lessons_of(course)[0]
+        lesson_complete(user=learner, lesson=first)
+        enrolment_create(user=other_learner, course=course)
+        finish_lessons(other_learner, course)  # someone else's progress is not mine
+        with django_assert_num_queries(1):
+            found, done = enrolment_with_done(user=learner, course_id=course.pk)
+        assert found.pk == enrolment.pk and found.cycle == 2
+        assert done == {first.pk}
+
+    def test_anonymous_reads_nothing(self, django_assert_num_queries):
+        from django.contrib.auth.models import AnonymousUser
+
+        course = make_course(lessons=1)
+        with django_assert_num_queries(0):
+            assert enrolment_with_done(user=AnonymousUser(), course_id=course.pk) == (None, set())

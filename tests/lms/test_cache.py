@@ -66,3 +66,36 @@ def test_a_request_reads_each_generation_once_and_sees_its_own_changes(settings)
     token = generation("test-request")
     cache.delete("generation:test-request")
     assert generation("test-request") != token
+
+
+@pytest.mark.django_db
+def test_the_generations_every_request_reads_come_in_one_round_trip(monkeypatch):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from cms.routing import PAGES
+    from lms.cache import RequestGenerationsMiddleware
+    from lms.permissions import ROLES_GENERATION
+
+    pages, roles = generation(PAGES), generation(ROLES_GENERATION)  # both exist already
+    calls = []
+    inside = []  # LocMemCache's get_many calls its own get: count only the outermost call
+    for name in ("get", "get_many", "add"):
+        original = getattr(cache, name)
+
+        def spy(*args, _name=name, _original=original, **kwargs):
+            if not inside:
+                calls.append(_name)
+            inside.append(_name)
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, name, spy)
+
+    def view(request):
+        return (generation(PAGES), generation(ROLES_GENERATION))
+
+    assert RequestGenerationsMiddleware(view)(RequestFactory().get("/")) == (pages, roles)
+    assert calls == ["get_many"]
