@@ -7,8 +7,9 @@ code runs, on every request, for a tree that changes only when an editor publish
 
 So:
 
-* ``serve`` remembers where a path led — the page's id and type, with the Site — and next time
-  loads that page with one query. Only plain routes are remembered: a live page reached with no
+* ``serve`` remembers, in each process, where a path led — the page's id and type, with the
+  Site — and next time loads that page with one query (no cache round trip either: the map is
+  small, and the pages generation token every request reads already says whether it is current). Only plain routes are remembered: a live page reached with no
   extra route arguments (RoutablePage sub-routes and anything that raised 404 are routed by
   Wagtail every time). A cached route is only a shortcut to the same page: the page is loaded
   fresh, must still be live, and goes through every ``before_serve_page`` / ``on_serve_page``
@@ -35,7 +36,7 @@ from wagtail.url_routing import RouteResult
 
 from lms.cache import generation, memoized, new_generation, read_on_every_request
 
-ROUTE_TIMEOUT = 24 * 60 * 60
+MAX_ROUTES = 20_000  # paths are chosen by requests: never let the map grow without bound
 PAGES = read_on_every_request("pages")
 
 
@@ -44,8 +45,21 @@ def _hashed(request, path: str = "") -> str:
     return hashlib.sha256(where.encode()).hexdigest()[:32]
 
 
-def _route_key(token: str, request, path: str) -> str:
-    return f"route:{token}:{_hashed(request, path)}"
+class _Routes:
+    """Where each path led, in this process, for one pages generation."""
+
+    token: str | None = None
+    entries: dict[tuple[str, str, str], tuple] = {}
+
+    @classmethod
+    def for_token(cls, token: str) -> dict[tuple[str, str, str], tuple]:
+        if token != cls.token or len(cls.entries) >= MAX_ROUTES:
+            cls.token, cls.entries = token, {}
+        return cls.entries
+
+
+def _route_key(request, path: str) -> tuple[str, str, str]:
+    return (request._get_raw_host(), request.get_port(), path)
 
 
 def _page_from_entry(entry, path: str) -> Page | None:
@@ -68,10 +82,9 @@ def serve(request, path: str):
 
     token = generation(PAGES)
     if token is not None and not hasattr(request, "_wagtail_route_for_request"):
-        from django.core.cache import cache
-
-        key = _route_key(token, request, path)
-        entry = cache.get(key)
+        routes = _Routes.for_token(token)
+        key = _route_key(request, path)
+        entry = routes.get(key)
         page = _page_from_entry(entry, path) if entry else None
         if page is not None:
             request._wagtail_site = entry[0]
@@ -84,7 +97,7 @@ def serve(request, path: str):
                 # Wagtail's url_path is the site root's url_path followed by the path routed.
                 root_url_path = page.url_path[: len(page.url_path) - len(path)]
                 ref = (page._meta.app_label, page._meta.model_name, page.pk)
-                cache.set(key, (site, root_url_path, ref), ROUTE_TIMEOUT)
+                routes[key] = (site, root_url_path, ref)
     return wagtail_views.serve(request, path)
 
 

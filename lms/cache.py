@@ -122,14 +122,44 @@ def _quietly(operation: str, fallback, *args, **kwargs):
         return fallback
 
 
+# Values read ahead for the current request (``prefetch``), by key: set by
+# ``RequestGenerationsMiddleware``, None outside a request.
+_request_values: ContextVar[dict | None] = ContextVar("cache_prefetched", default=None)
+
+
+def prefetch(*keys: str) -> None:
+    """Read these keys in one round trip, for ``cached`` to answer from during this request
+    (a signed-in request needs both its roles and whether it has an authenticator)."""
+    values = _request_values.get()
+    if values is None:
+        return
+    wanted = [key for key in keys if key not in values]
+    if wanted:
+        found = _quietly("get_many", {}, wanted)
+        values.update({key: found.get(key, _MISSING) for key in wanted})
+
+
 def cached(key: str, compute, *, timeout: int = 3600):
     """``compute()``'s value, from the cache when it is there."""
-    hit = _quietly("get", _MISSING, key, _MISSING)
+    values = _request_values.get()
+    if values is not None and key in values:
+        hit = values[key]
+    else:
+        hit = _quietly("get", _MISSING, key, _MISSING)
     if hit is not _MISSING and isinstance(hit, tuple) and len(hit) == 1:
         return hit[0]
     value = compute()
     _quietly("set", None, key, (value,), timeout)
+    if values is not None:
+        values[key] = (value,)
     return value
+
+
+def _drop_request_values(keys) -> None:
+    values = _request_values.get()
+    if values is not None:
+        for key in keys:
+            values.pop(key, None)
 
 
 def forget(*keys: str) -> None:
@@ -137,7 +167,9 @@ def forget(*keys: str) -> None:
     from django.db import transaction
 
     _quietly("delete_many", None, list(keys))
+    _drop_request_values(keys)
     transaction.on_commit(lambda: _quietly("delete_many", None, list(keys)))
+    transaction.on_commit(lambda: _drop_request_values(keys))
 
 
 # Within a request each generation token is read from the cache once and then remembered
@@ -156,7 +188,8 @@ def read_on_every_request(name: str) -> str:
 
 
 class RequestGenerationsMiddleware:
-    """Remember generation tokens for the length of one request (see ``generation``)."""
+    """Remember generation tokens, and values read ahead with ``prefetch``, for the length of
+    one request (see ``generation``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -170,9 +203,11 @@ class RequestGenerationsMiddleware:
                 name: found[f"generation:{name}"] for name in names if f"generation:{name}" in found
             }
         reset = _request_tokens.set(tokens)
+        reset_values = _request_values.set({})
         try:
             return self.get_response(request)
         finally:
+            _request_values.reset(reset_values)
             _request_tokens.reset(reset)
 
 

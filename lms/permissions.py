@@ -45,13 +45,21 @@ def group_names(user_id: int) -> frozenset[str]:
     """
     from django.contrib.auth.models import Group
 
-    from .cache import cached, generation
+    from .cache import cached
 
     def load() -> frozenset[str]:
         return frozenset(Group.objects.filter(user=user_id).values_list("name", flat=True))
 
+    key = group_names_key(user_id)
+    return load() if key is None else cached(key, load)
+
+
+def group_names_key(user_id: int) -> str | None:
+    """The cache key of a user's group names (None while the cache is down)."""
+    from .cache import generation
+
     token = generation(ROLES_GENERATION)
-    return load() if token is None else cached(f"roles:{token}:{user_id}", load)
+    return None if token is None else f"roles:{token}:{user_id}"
 
 
 def has_role(user, *roles: Role) -> bool:

@@ -27,6 +27,30 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def cache_calls(monkeypatch) -> list[str]:
+    """The names of the cache reads and writes made from now on (get, get_many, add, set), one
+    per call the code makes (LocMemCache's get_many calls its own get: not counted twice)."""
+    from django.core.cache import cache
+
+    calls: list[str] = []
+    inside: list[str] = []
+    for name in ("get", "get_many", "add", "set"):
+        original = getattr(cache, name)
+
+        def spy(*args, _name=name, _original=original, **kwargs):
+            if not inside:
+                calls.append(_name)
+            inside.append(_name)
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, name, spy)
+    return calls
+
+
 @pytest.fixture(autouse=True)
 def _base_content(request):
     """Tests that commit (live server, real workers) flush every table afterwards, which also

@@ -69,8 +69,7 @@ def test_a_request_reads_each_generation_once_and_sees_its_own_changes(settings)
 
 
 @pytest.mark.django_db
-def test_the_generations_every_request_reads_come_in_one_round_trip(monkeypatch):
-    from django.core.cache import cache
+def test_the_generations_every_request_reads_come_in_one_round_trip(cache_calls):
     from django.test import RequestFactory
 
     from cms.routing import PAGES
@@ -78,24 +77,36 @@ def test_the_generations_every_request_reads_come_in_one_round_trip(monkeypatch)
     from lms.permissions import ROLES_GENERATION
 
     pages, roles = generation(PAGES), generation(ROLES_GENERATION)  # both exist already
-    calls = []
-    inside = []  # LocMemCache's get_many calls its own get: count only the outermost call
-    for name in ("get", "get_many", "add"):
-        original = getattr(cache, name)
-
-        def spy(*args, _name=name, _original=original, **kwargs):
-            if not inside:
-                calls.append(_name)
-            inside.append(_name)
-            try:
-                return _original(*args, **kwargs)
-            finally:
-                inside.pop()
-
-        monkeypatch.setattr(cache, name, spy)
+    cache_calls.clear()
 
     def view(request):
         return (generation(PAGES), generation(ROLES_GENERATION))
 
     assert RequestGenerationsMiddleware(view)(RequestFactory().get("/")) == (pages, roles)
-    assert calls == ["get_many"]
+    assert cache_calls == ["get_many"]
+
+
+@pytest.mark.django_db
+def test_prefetched_values_answer_cached_until_forgotten(cache_calls):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from lms.cache import RequestGenerationsMiddleware, cached, forget, prefetch
+
+    cache.set("prefetch-test:known", (1,))
+
+    def view(request):
+        prefetch("prefetch-test:known", "prefetch-test:absent")
+        known = cached("prefetch-test:known", lambda: 0)
+        absent = cached("prefetch-test:absent", lambda: 5)  # missing: computed and stored
+        again = cached("prefetch-test:absent", lambda: 6)  # answered from the request
+        forget("prefetch-test:known")  # this request's own change is seen at once
+        after = cached("prefetch-test:known", lambda: 3)
+        return known, absent, again, after
+
+    cache_calls.clear()
+    result = RequestGenerationsMiddleware(view)(RequestFactory().get("/"))
+    # one read ahead for both keys; the only other read is the one after forget()
+    assert cache_calls == ["get_many", "get_many", "set", "get", "set"]
+    assert result == (1, 5, 5, 3)
+    assert cache.get("prefetch-test:absent") == (5,)
