@@ -63,6 +63,45 @@ def _fresh_database_url(base_url: str | None, *, reuse: bool = False, tag: str =
     return f"{prefix}/{name}"
 
 
+SMALL_SCALE = 0.05  # 1,000 staff: the other end of "the same query count at any size"
+
+
+def _query_counts_by_scale(args, scale, measurements: dict):
+    """Build a 1,000-staff city in its own database (a child run), count each page's queries
+    there, and compare with this run's counts."""
+    from bench.generate import Scale
+    from bench.measure import Measurement
+
+    pages = {name: m["queries"] for name, m in measurements.items() if "queries" in m}
+    out = RESULTS / f"counts-{args.tag}_small.json"
+    out.unlink(missing_ok=True)
+    started = time.perf_counter()
+    print(f"Counting the pages' queries in a city at {SMALL_SCALE:g} of the sizes…", flush=True)
+    command = [sys.executable, str(Path(__file__).resolve()), "--scale", str(SMALL_SCALE)]
+    command += ["--tag", f"{args.tag}_small", "--runs", "1", "--skip-load", "--no-doc"]
+    command += ["--only", ",".join(pages), "--counts-out", str(out)]
+    child = subprocess.run(command, cwd=ROOT, env={**os.environ}, capture_output=True, text=True)
+    if child.returncode != 0 or not out.exists():
+        error = (child.stderr or child.stdout).strip().splitlines()[-1:] or ["no output"]
+        return "query_counts_by_scale", Measurement(
+            name="query_counts_by_scale", extra={"error": error[0]}, met=False
+        )
+    small = json.loads(out.read_text())
+    small_staff = Scale().scaled(SMALL_SCALE).staff
+    differ = {name: [small.get(name), count] for name, count in pages.items()}
+    differ = {name: pair for name, pair in differ.items() if pair[0] != pair[1]}
+    extra = {
+        "staff": [small_staff, scale.staff],
+        "pages": len(pages),
+        "differ": differ or "none",
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    target = f"each page: the same query count at {small_staff:,} staff as at {scale.staff:,}"
+    return "query_counts_by_scale", Measurement(
+        name="query_counts_by_scale", extra=extra, target=target, met=not differ
+    )
+
+
 def _machine() -> dict:
     return {
         "cpus": os.cpu_count(),
@@ -104,6 +143,11 @@ def main(argv: list[str] | None = None) -> int:
         "--tag",
         default="bench",
         help="names the database (<name>_<tag> or <tag>.sqlite3), so runs can sit side by side",
+    )
+    parser.add_argument(
+        "--counts-out",
+        default="",
+        help="write each page's query count to this JSON file (used for the small city)",
     )
     args = parser.parse_args(argv)
     if not args.tag.isidentifier():
@@ -154,6 +198,14 @@ def main(argv: list[str] | None = None) -> int:
     gc.collect()
     gc.freeze()
     for name, measurement in scenarios.run_all(city, scale, runs=args.runs, only=only):
+        print(f"  {name}: {measurement.as_dict()}", flush=True)
+        results["measurements"][name] = measurement.as_dict()
+    if args.counts_out:
+        counts = {k: m["queries"] for k, m in results["measurements"].items() if "queries" in m}
+        Path(args.counts_out).write_text(json.dumps(counts))
+        return 0
+    if not only:
+        name, measurement = _query_counts_by_scale(args, scale, results["measurements"])
         print(f"  {name}: {measurement.as_dict()}", flush=True)
         results["measurements"][name] = measurement.as_dict()
     if only:
