@@ -166,6 +166,11 @@ class TestEnrolmentWithDone:
             found, done = enrolment_with_done(user=learner, course_id=course.pk)
         assert found.pk == enrolment.pk and found.cycle == 2
         assert done == {first.pk}
+        # Read as SQL, converted as the ORM converts: the same values, aware datetimes.
+        stored = Enrolment.objects.get(pk=enrolment.pk)
+        for name in ("enrolled_at", "started_at", "last_activity_at", "source", "last_lesson_id"):
+            assert getattr(found, name) == getattr(stored, name)
+        assert found.started_at.tzinfo is not None
 
     def test_anonymous_reads_nothing(self, django_assert_num_queries):
         from django.contrib.auth.models import AnonymousUser
