@@ -241,5 +241,6 @@ def _grant_champion_role(user_ids: set[int]) -> None:
     )
     # Memberships written in bulk send no m2m signal: forget cached roles as a save would.
     from lms.cache import new_generation
+    from lms.permissions import ROLES_GENERATION
 
-    new_generation("roles")
+    new_generation(ROLES_GENERATION)

@@ -9,7 +9,8 @@ So:
 
 * ``serve`` remembers, in each process, where a path led — the page's id and type, with the
   Site — and next time loads that page with one query (no cache round trip either: the map is
-  small, and the pages generation token every request reads already says whether it is current). Only plain routes are remembered: a live page reached with no
+  small, and the pages generation token every request reads already says whether it is
+  current). Only plain routes are remembered: a live page reached with no
   extra route arguments (RoutablePage sub-routes and anything that raised 404 are routed by
   Wagtail every time). A cached route is only a shortcut to the same page: the page is loaded
   fresh, must still be live, and goes through every ``before_serve_page`` / ``on_serve_page``
