@@ -13,6 +13,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from lms.permissions import has_role
 from lms.roles import Role
@@ -45,9 +46,12 @@ class SelfAssessmentStatementViewSet(ModelViewSet):
     ordering = ["competence__area__sort_order", "competence__sort_order", "sort_order", "pk"]
     copy_view_enabled = False
 
-    @property
-    def permission_policy(self):
-        return StatementPermissionPolicy(self.model)
+
+# Registered for the model (Wagtail 8 looks policies up here; a policy set on the viewset is
+# deprecated), before the viewset below registers its permissions.
+register_permission_policy(
+    SelfAssessmentStatement, StatementPermissionPolicy(SelfAssessmentStatement), exact_class=True
+)
 
 
 @hooks.register("register_admin_viewset")
