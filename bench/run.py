@@ -66,13 +66,18 @@ def _fresh_database_url(base_url: str | None, *, reuse: bool = False, tag: str =
 SMALL_SCALE = 0.05  # 1,000 staff: the other end of "the same query count at any size"
 
 
+def _page_query_counts(measurements: dict) -> dict[str, int]:
+    return {name: m["queries"] for name, m in measurements.items() if "queries" in m}
+
+
 def _query_counts_by_scale(args, scale, measurements: dict):
     """Build a 1,000-staff city in its own database (a child run), count each page's queries
     there, and compare with this run's counts."""
     from bench.generate import Scale
     from bench.measure import Measurement
 
-    pages = {name: m["queries"] for name, m in measurements.items() if "queries" in m}
+    name = "query_counts_by_scale"
+    pages = _page_query_counts(measurements)
     out = RESULTS / f"counts-{args.tag}_small.json"
     out.unlink(missing_ok=True)
     started = time.perf_counter()
@@ -83,13 +88,10 @@ def _query_counts_by_scale(args, scale, measurements: dict):
     child = subprocess.run(command, cwd=ROOT, env={**os.environ}, capture_output=True, text=True)
     if child.returncode != 0 or not out.exists():
         error = (child.stderr or child.stdout).strip().splitlines()[-1:] or ["no output"]
-        return "query_counts_by_scale", Measurement(
-            name="query_counts_by_scale", extra={"error": error[0]}, met=False
-        )
+        return Measurement(name=name, extra={"error": error[0]}, met=False)
     small = json.loads(out.read_text())
     small_staff = Scale().scaled(SMALL_SCALE).staff
-    differ = {name: [small.get(name), count] for name, count in pages.items()}
-    differ = {name: pair for name, pair in differ.items() if pair[0] != pair[1]}
+    differ = {page: [small.get(page), n] for page, n in pages.items() if small.get(page) != n}
     extra = {
         "staff": [small_staff, scale.staff],
         "pages": len(pages),
@@ -97,9 +99,7 @@ def _query_counts_by_scale(args, scale, measurements: dict):
         "seconds": round(time.perf_counter() - started, 1),
     }
     target = f"each page: the same query count at {small_staff:,} staff as at {scale.staff:,}"
-    return "query_counts_by_scale", Measurement(
-        name="query_counts_by_scale", extra=extra, target=target, met=not differ
-    )
+    return Measurement(name=name, extra=extra, target=target, met=not differ)
 
 
 def _machine() -> dict:
@@ -201,13 +201,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name}: {measurement.as_dict()}", flush=True)
         results["measurements"][name] = measurement.as_dict()
     if args.counts_out:
-        counts = {k: m["queries"] for k, m in results["measurements"].items() if "queries" in m}
-        Path(args.counts_out).write_text(json.dumps(counts))
+        Path(args.counts_out).write_text(json.dumps(_page_query_counts(results["measurements"])))
         return 0
     if not only:
-        name, measurement = _query_counts_by_scale(args, scale, results["measurements"])
-        print(f"  {name}: {measurement.as_dict()}", flush=True)
-        results["measurements"][name] = measurement.as_dict()
+        measurement = _query_counts_by_scale(args, scale, results["measurements"])
+        print(f"  {measurement.name}: {measurement.as_dict()}", flush=True)
+        results["measurements"][measurement.name] = measurement.as_dict()
     if only:
         if not only.isdisjoint({"rps_lesson_page", "rps_my_learning"}) and not args.skip_load:
             _run_load(city, args, results)

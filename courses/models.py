@@ -358,8 +358,8 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
         if not can_open_course(user=request.user, course=course, enrolment=enrolment):
             raise PermissionDenied
         # Handed to get_context, which would otherwise read them again.
-        self._served_enrolment = lesson_visit(user=request.user, lesson=self, enrolment=enrolment)
-        self._served_done = done
+        enrolment = lesson_visit(user=request.user, lesson=self, enrolment=enrolment)
+        self._served_enrolment_and_done = (enrolment, done)
         return super().serve(request, *args, **kwargs)
 
     def course_page(self) -> CoursePage:
@@ -384,12 +384,13 @@ class LessonPage(CachedViewRestrictionsMixin, Page):
             answers = {}
             if session is not None:
                 answers = session.get(KNOWLEDGE_CHECK_SESSION_KEY, {}).get(str(self.pk), {})
-            extra = {}
-            if hasattr(self, "_served_enrolment"):
-                extra["enrolment"] = self._served_enrolment
-                extra["done"] = self._served_done
             context.update(
-                lesson_page_context(user=request.user, lesson=self, answers=answers, **extra)
+                lesson_page_context(
+                    user=request.user,
+                    lesson=self,
+                    answers=answers,
+                    enrolment_and_done=getattr(self, "_served_enrolment_and_done", None),
+                )
             )
         return context
 

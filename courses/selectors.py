@@ -233,20 +233,21 @@ def knowledge_check_grade(*, block, choice_index: int) -> KnowledgeCheckResult |
     )
 
 
-_UNKNOWN = object()
-
-
 def lesson_page_context(
-    *, user, lesson: LessonPage, answers: dict | None = None, enrolment=_UNKNOWN, done=None
+    *,
+    user,
+    lesson: LessonPage,
+    answers: dict | None = None,
+    enrolment_and_done: tuple[Enrolment | None, set[int]] | None = None,
 ) -> dict:
     """Breadcrumbs, "lesson n of m", previous / next, whether it is done, and the graded
-    answers to its knowledge checks (from this person's session). ``enrolment`` and ``done``
-    are the person's enrolment on the course (or None) and its finished lessons when the
-    caller has already read them (``enrolment_with_done``)."""
+    answers to its knowledge checks (from this person's session). ``enrolment_and_done`` is
+    what ``enrolment_with_done`` answered, when the caller has already read it."""
     course = lesson.course_page()
     lessons = course_lessons(course)
-    if enrolment is _UNKNOWN or done is None:
-        enrolment, done = enrolment_with_done(user=user, course_id=course.pk)
+    if enrolment_and_done is None:
+        enrolment_and_done = enrolment_with_done(user=user, course_id=course.pk)
+    enrolment, done = enrolment_and_done
     index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
     results = {}
     for block_id, choice_index in (answers or {}).items():

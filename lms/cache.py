@@ -166,10 +166,12 @@ def forget(*keys: str) -> None:
     """Drop cached values now and once the current transaction (if any) commits."""
     from django.db import transaction
 
-    _quietly("delete_many", None, list(keys))
-    _drop_request_values(keys)
-    transaction.on_commit(lambda: _quietly("delete_many", None, list(keys)))
-    transaction.on_commit(lambda: _drop_request_values(keys))
+    def drop() -> None:
+        _quietly("delete_many", None, list(keys))
+        _drop_request_values(keys)
+
+    drop()
+    transaction.on_commit(drop)
 
 
 # Within a request each generation token is read from the cache once and then remembered
@@ -195,20 +197,19 @@ class RequestGenerationsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        tokens = {}
-        if _every_request:
-            names = sorted(_every_request)
-            found = _quietly("get_many", {}, [f"generation:{name}" for name in names])
-            tokens = {
-                name: found[f"generation:{name}"] for name in names if f"generation:{name}" in found
-            }
-        reset = _request_tokens.set(tokens)
+        keys = {_generation_key(name): name for name in _every_request}
+        found = _quietly("get_many", {}, list(keys)) if keys else {}
+        reset = _request_tokens.set({keys[key]: token for key, token in found.items()})
         reset_values = _request_values.set({})
         try:
             return self.get_response(request)
         finally:
             _request_values.reset(reset_values)
             _request_tokens.reset(reset)
+
+
+def _generation_key(name: str) -> str:
+    return f"generation:{name}"
 
 
 def generation(name: str) -> str | None:
@@ -218,7 +219,7 @@ def generation(name: str) -> str | None:
     tokens = _request_tokens.get()
     if tokens is not None and name in tokens:
         return tokens[name]
-    key = f"generation:{name}"
+    key = _generation_key(name)
     token = _quietly("get", None, key)
     if token is None:
         token = uuid.uuid4().hex
@@ -239,7 +240,7 @@ def new_generation(name: str) -> None:
     """Invalidate every value cached under ``generation(name)`` (now and at commit)."""
     from django.db import transaction
 
-    forget(f"generation:{name}")
+    forget(_generation_key(name))
     _drop_request_token(name)
     transaction.on_commit(lambda: _drop_request_token(name))
 

@@ -63,13 +63,12 @@ class RequireMFAMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            # The two per-person lookups nearly every page makes, in one cache round trip.
-            prefetch(*filter(None, (mfa_device_key(user.pk), group_names_key(user.pk))))
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        # The two per-person lookups nearly every page makes, in one cache round trip.
+        prefetch(*filter(None, (mfa_device_key(user.pk), group_names_key(user.pk))))
         if (
-            user is not None
-            and user.is_authenticated
-            and not user.is_verified()
+            not user.is_verified()
             and not request.path.startswith(_EXEMPT_PREFIXES)
             and mfa_required_for(user)
         ):

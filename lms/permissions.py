@@ -13,7 +13,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from .cache import read_on_every_request
+from .cache import cached, generation, read_on_every_request
 from .roles import ADMIN_ROLES, Role
 
 # Renewed whenever any group or group membership changes (lms.signals).
@@ -45,8 +45,6 @@ def group_names(user_id: int) -> frozenset[str]:
     """
     from django.contrib.auth.models import Group
 
-    from .cache import cached
-
     def load() -> frozenset[str]:
         return frozenset(Group.objects.filter(user=user_id).values_list("name", flat=True))
 
@@ -56,8 +54,6 @@ def group_names(user_id: int) -> frozenset[str]:
 
 def group_names_key(user_id: int) -> str | None:
     """The cache key of a user's group names (None while the cache is down)."""
-    from .cache import generation
-
     token = generation(ROLES_GENERATION)
     return None if token is None else f"roles:{token}:{user_id}"
 
